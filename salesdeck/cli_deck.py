@@ -1,0 +1,3 @@
+"""CLI commands (cli_deck)."""
+
+COMMANDS: list = []

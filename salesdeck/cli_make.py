@@ -1,0 +1,3 @@
+"""CLI commands: template and sample."""
+
+COMMANDS: list = []
