@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from salesdeck.calc.pipeline import DEFAULT_STAGES as _CALC_DEFAULT_STAGES
+
 # Column types. "rate" is a fraction (12% is 0.12; above 1 is refused),
 # "ratio" is a fraction that may exceed 1 (caps such as 150%).
 TYPES = ("text", "int", "number", "money", "rate", "ratio", "date", "month", "choice", "stage")
@@ -262,15 +264,8 @@ SETTING_DEFAULTS: dict[str, tuple[object, str]] = {
     "visits_per_prospect": (4.0, "number"),
 }
 
-#: Default stage table (seed 003): (zh, en, probability, category).
-DEFAULT_STAGES = (
-    ("已提供报价", "Quote sent", 0.4, "open"),
-    ("合同条款谈判", "Negotiating terms", 0.6, "open"),
-    ("通过初审", "Passed first review", 0.8, "open"),
-    ("已确定签单步骤", "Signing steps agreed", 0.9, "open"),
-    ("赢单", "Won", 1.0, "won"),
-    ("输单", "Lost", 0.0, "lost"),
-)
+#: Default stage table (seed 003), shared with the math: (zh, en, probability, category).
+DEFAULT_STAGES = _CALC_DEFAULT_STAGES
 
 # ---------------------------------------------------------------- tables
 SETTINGS = Table(
