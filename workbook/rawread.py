@@ -1,0 +1,268 @@
+"""Open a spreadsheet file safely and return its sheets as raw grids.
+
+Before anything is handed to python-calamine the file is sniffed and, for zip
+based formats (xlsx, xlsm, ods), every member is streamed once with bounded
+memory: declared and actual sizes are checked (zip bombs), any XML part that
+declares a ``<!DOCTYPE`` is refused (so no entity is ever resolved), and cells
+stored as Excel error values (``t="e"``, which calamine returns as ``''``) are
+noted so the grid can show them as ``#DIV/0!``, ``#N/A``, ...
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from salesdeck.errors import NotAWorkbookError
+
+#: Values Excel shows for a failed formula; the reader refuses them in any column.
+EXCEL_ERRORS = frozenset({
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!",
+})
+
+MAX_MEMBER_BYTES = 1 << 30          # 1 GiB uncompressed per zip member
+MAX_TOTAL_BYTES = 2 << 30           # 2 GiB uncompressed in all
+RATIO_FLOOR_BYTES = 50 << 20        # ratios only matter above ~50 MB
+MAX_RATIO = 100                     # uncompressed : compressed
+MAX_MEMBERS = 10_000
+CHUNK = 1 << 20
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_FORBIDDEN_MARKUP = [m for tag in (b"<!DOCTYPE", b"<!ENTITY") for m in (tag, tag.decode().encode("utf-16-le"))]
+_ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+@dataclass
+class RawWorkbook:
+    """Every sheet of a file as rows from A1 (values as calamine gives them)."""
+
+    path: str
+    format: str  # "xlsx", "xls" or "ods"
+    sheets: dict[str, list[list]] = field(default_factory=dict)
+
+
+def read_raw(path: str | Path) -> RawWorkbook:
+    """Open ``path`` (read only) and return its sheets; refuse anything unsafe.
+
+    Raises NotAWorkbookError with a message a person can act on.
+    """
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise NotAWorkbookError(f"{name}: file not found")
+    if path.is_dir():
+        raise NotAWorkbookError(f"{name}: is a folder, not a workbook")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise NotAWorkbookError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+    if size == 0:
+        raise NotAWorkbookError(f"{name}: the file is empty (0 bytes), not a workbook")
+    if head.startswith(_OLE_MAGIC):
+        _check_ole(path)
+        return _calamine(path, "xls", {})
+    if head[:4] in _ZIP_MAGIC:
+        fmt, errors = _check_zip(path)
+        return _calamine(path, fmt, errors)
+    raise NotAWorkbookError(f"{name}: {_describe_other(path)}; save it from Excel as .xlsx")
+
+
+def _describe_other(path: Path) -> str:
+    with path.open("rb") as fh:
+        sample = fh.read(4096)
+    try:
+        text = sample.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = sample.decode("gb18030")
+        except UnicodeDecodeError:
+            return "not a spreadsheet (unknown binary content)"
+    if "\x00" in text:
+        return "not a spreadsheet (unknown binary content)"
+    if text.lstrip().startswith("<"):
+        return "a text/HTML/XML file, not an Excel workbook"
+    if "," in text or "\t" in text or ";" in text:
+        return "a text/CSV file, not an Excel workbook"
+    return "a plain text file, not an Excel workbook"
+
+
+def _check_ole(path: Path) -> None:
+    """Refuse encrypted (password-protected) Office files."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {"/".join(s) for s in ole.listdir(streams=True, storages=True)}
+    except Exception as exc:  # noqa: BLE001 - any parser failure means "not a workbook"
+        raise NotAWorkbookError(f"{path.name}: damaged Office file ({exc})") from exc
+    if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+        raise NotAWorkbookError(
+            f"{path.name}: the workbook is password-protected (encrypted); "
+            "open it in Excel, remove the password (File > Info > Protect Workbook) and save it again")
+    if "Workbook" not in streams and "Book" not in streams:
+        raise NotAWorkbookError(f"{path.name}: an Office file that is not an Excel workbook (e.g. a Word document)")
+
+
+def _check_zip(path: Path) -> tuple[str, dict[str, dict[tuple[int, int], str]]]:
+    """Check a zip container; return its format and the error cells per sheet part."""
+    name = path.name
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise NotAWorkbookError(f"{name}: damaged or truncated file (not a readable zip: {exc})") from exc
+    with zf:
+        infos = zf.infolist()
+        _check_sizes(name, infos)
+        names = {i.filename for i in infos}
+        if "mimetype" in names and zf.read("mimetype").strip() == _ODS_MIME:
+            fmt = "ods"
+        elif "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+            fmt = "xlsx"
+        elif "word/document.xml" in names or "ppt/presentation.xml" in names:
+            raise NotAWorkbookError(f"{name}: a Word or PowerPoint file, not an Excel workbook")
+        else:
+            raise NotAWorkbookError(f"{name}: a zip archive that is not an Excel workbook")
+        if "xl/workbook.bin" in names:
+            raise NotAWorkbookError(f"{name}: binary workbooks (.xlsb) are not supported; save it as .xlsx")
+        errors: dict[str, dict[tuple[int, int], str]] = {}
+        for info in infos:
+            if info.is_dir():
+                continue
+            found = _stream_member(name, zf, info, want_errors=info.filename.startswith("xl/worksheets/"))
+            if found:
+                errors[info.filename] = found
+        if errors:
+            errors = _errors_by_sheet_name(zf, errors)
+    return fmt, errors
+
+
+def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
+    if len(infos) > MAX_MEMBERS:
+        raise NotAWorkbookError(f"{name}: refused, the archive has {len(infos):,} parts (a workbook has far fewer)")
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    for info in infos:
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise NotAWorkbookError(
+                f"{name}: refused, part {info.filename} would unpack to {info.file_size:,} bytes (zip bomb?)")
+    if total > MAX_TOTAL_BYTES or (total > RATIO_FLOOR_BYTES and total / packed > MAX_RATIO):
+        raise NotAWorkbookError(
+            f"{name}: refused, {packed:,} bytes would unpack to {total:,} bytes (ratio {total / packed:,.0f}:1, zip bomb?)")
+
+
+def _stream_member(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, want_errors: bool) -> dict:
+    """Read one member in chunks: enforce its size, refuse DTDs, collect error cells."""
+    seen = 0
+    tail = b""
+    found: dict[tuple[int, int], str] = {}
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(CHUNK):
+                seen += len(chunk)
+                if seen > max(info.file_size, 0) + CHUNK or seen > MAX_MEMBER_BYTES:
+                    raise NotAWorkbookError(f"{name}: refused, part {info.filename} unpacks beyond its declared size")
+                buf = tail + chunk
+                for marker in _FORBIDDEN_MARKUP:
+                    if marker in buf:
+                        raise NotAWorkbookError(
+                            f"{name}: refused, part {info.filename} declares a DOCTYPE/ENTITY "
+                            "(Excel never writes one; the file may try to read other files)")
+                if want_errors:
+                    cut = buf.rfind(b"<c ")
+                    scan, tail = (buf[:cut], buf[min(cut, len(buf) - 32):]) if cut > 0 else (buf, buf[-32:])
+                    if b't="e"' in scan:
+                        _collect_errors(scan, found)
+                    if len(tail) > CHUNK:
+                        tail = b""
+                else:
+                    tail = buf[-32:]
+            if want_errors and b't="e"' in tail:
+                _collect_errors(tail, found)
+    except NotAWorkbookError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise NotAWorkbookError(f"{name}: damaged or truncated file (part {info.filename}: {exc})") from exc
+    return found
+
+
+def _collect_errors(data: bytes, found: dict) -> None:
+    for match in _ERROR_CELL.finditer(data):
+        ref = _CELL_REF.search(match.group(1))
+        value = _VALUE.search(match.group(2))
+        if ref and value:
+            found[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = value.group(1).decode("utf-8", "replace")
+
+
+def _errors_by_sheet_name(zf: zipfile.ZipFile, by_part: dict) -> dict:
+    """Map worksheet part names (xl/worksheets/sheet1.xml) to sheet names."""
+    import xml.etree.ElementTree as ET  # safe here: every part was checked for DTDs above
+
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    try:
+        book = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        targets[rel.get("Id")] = part
+    out = {}
+    for sheet in book.iter(f"{ns_main}sheet"):
+        part = targets.get(sheet.get(f"{ns_rel}id"))
+        if part in by_part:
+            out[sheet.get("name")] = by_part[part]
+    return out
+
+
+def _calamine(path: Path, fmt: str, errors: dict) -> RawWorkbook:
+    from python_calamine import CalamineWorkbook
+
+    name = path.name
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = {}
+        for sheet_name in book.sheet_names:
+            rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            for (r, c), code in errors.get(sheet_name, {}).items():
+                if r < len(rows) and c < len(rows[r]):
+                    rows[r][c] = code
+            sheets[sheet_name] = rows
+    except NotAWorkbookError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - calamine raises many types; all mean "cannot read"
+        kind = type(exc).__name__
+        if "Password" in kind:
+            raise NotAWorkbookError(f"{name}: the workbook is password-protected; remove the password and save it again") from exc
+        raise NotAWorkbookError(f"{name}: cannot be read as a workbook ({kind}: {str(exc)[:200]})") from exc
+    return RawWorkbook(str(path), fmt, sheets)
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """Excel letters -> 0-based column index (A -> 0)."""
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
