@@ -1,0 +1,426 @@
+"""Deck analysis on the sample workbook: titles carry the computed numbers, charts the aggregates."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from salesdeck import calc
+from salesdeck.generator import numfmt
+from salesdeck.generator.analysis import analyze
+from salesdeck.generator.labels import PART_TITLES
+from salesdeck.workbook import contract
+from salesdeck.workbook.model import TableLocation, empty_frame
+from salesdeck.workbook.sample import generate
+
+MONTH = pd.Period("2026-10", freq="M")
+
+
+@pytest.fixture(scope="module")
+def zh_model():
+    return generate(seed=7, lang="zh")
+
+
+@pytest.fixture(scope="module")
+def en_model():
+    return generate(seed=7, lang="en")
+
+
+@pytest.fixture(scope="module")
+def zh(zh_model):
+    return analyze(zh_model, "zh")
+
+
+@pytest.fixture(scope="module")
+def en(en_model):
+    return analyze(en_model, "en")
+
+
+def slide(deck, part: int, index: int):
+    return deck.parts[part - 1].slides[index]
+
+
+def month_orders(model):
+    o = model.orders
+    return o[o["date"].dt.to_period("M") == MONTH]
+
+
+def region_attainment(model) -> pd.Series:
+    """Independent of the analysis: orders and targets summed with pandas."""
+    t = model.targets
+    targets = t[t["month"].dt.to_period("M") == MONTH].groupby("region")["target"].sum()
+    actual = month_orders(model).groupby("region")["amount"].sum()
+    return (actual / targets).sort_values(ascending=False)
+
+
+# ------------------------------------------------------------------ deck frame
+def test_title_slide_and_agenda(zh, en, zh_model):
+    assert zh.title == "2026年10月销售月例会"
+    assert zh.month_label == "2026年10月" and en.month_label == "October 2026"
+    assert zh.company == zh_model.settings.company
+    assert zh_model.settings.presenter in zh.presenter_line
+    assert (zh.agenda_title, en.agenda_title) == ("目录", "Agenda")
+
+
+def test_part_titles_are_the_six_names(zh, en):
+    assert [p.title for p in zh.parts] == ["月度业绩概览", "销售数据分析", "关键问题诊断", "客户反馈处理",
+                                         "资源支持需求", "下月行动计划"]
+    assert tuple(p.title for p in en.parts) == PART_TITLES["en"]
+    assert [p.number for p in zh.parts] == [1, 2, 3, 4, 5, 6]
+
+
+def test_same_model_gives_the_same_deck(zh_model, zh):
+    assert analyze(zh_model, "zh") == zh
+
+
+def test_every_data_slide_has_source_notes(zh, en):
+    for deck, word in ((zh, "数据来源"), (en, "Source")):
+        for part in deck.parts:
+            for s in part.slides:
+                assert s.notes.startswith(word), (s.title, s.notes)
+                assert s.title
+
+
+# ------------------------------------------------------------------ part 1
+def test_kpis_show_sales_target_attainment_and_changes(zh, zh_model):
+    kpis = slide(zh, 1, 0).kpis
+    sales = month_orders(zh_model)["amount"].sum()
+    t = zh_model.targets
+    target = t[t["month"].dt.to_period("M") == MONTH]["target"].sum()
+    o = zh_model.orders
+    september = o[o["date"].dt.to_period("M") == MONTH - 1]["amount"].sum()
+    assert [k.label for k in kpis] == ["销售额", "目标", "达成率", "环比", "同比"]
+    assert kpis[0].value == numfmt.money(sales, "zh")
+    assert kpis[1].value == numfmt.money(target, "zh")
+    assert kpis[1].delta == f"差额 {numfmt.money(sales - target, 'zh')}"
+    assert kpis[2].value == numfmt.pct(sales / target)
+    assert kpis[2].fill == calc.rag(sales / target)
+    assert kpis[3].value == numfmt.delta(sales / september - 1)
+    assert numfmt.pct(sales / target) in slide(zh, 1, 0).title
+
+
+def test_region_title_names_the_top_region_and_its_attainment(zh, en, zh_model, en_model):
+    for deck, model in ((zh, zh_model), (en, en_model)):
+        att = region_attainment(model)
+        title = slide(deck, 1, 1).title
+        assert title.startswith(f"{att.index[0]}")
+        assert numfmt.pct(att.iloc[0]) in title
+    assert "拉动整体" in slide(zh, 1, 1).title or "整体仍差" in slide(zh, 1, 1).title
+
+
+def test_region_chart_series_are_target_actual_and_attainment(zh, zh_model):
+    att = region_attainment(zh_model)
+    chart = slide(zh, 1, 1).charts[0]
+    assert chart.type == "combo" and chart.categories == list(att.index)
+    assert chart.number_format == '#,##0.0"万"' and "万元" in chart.title
+    actual = month_orders(zh_model).groupby("region")["amount"].sum().reindex(att.index)
+    assert chart.series[1].values == pytest.approx(list(actual / 1e4))
+    assert chart.series[2].values == pytest.approx(list(att))
+    assert chart.series[2].kind == "line" and chart.secondary_number_format == "0%"
+    assert chart.point_fills == [calc.rag(a) for a in att]
+
+
+def test_ranking_table_cells_are_formatted_with_rag_fills(zh, zh_model):
+    att = region_attainment(zh_model)
+    table = slide(zh, 1, 2).table
+    assert table.columns == ["排名", "区域", "实际", "目标", "达成率", "偏离值"]
+    first = table.rows[0]
+    assert first[:2] == ["1", att.index[0]]
+    assert first[4] == numfmt.pct(att.iloc[0], 1)
+    assert first[5] == numfmt.delta(att.iloc[0] / att.mean() - 1)
+    assert [f[4] for f in table.fills] == [calc.rag(a) for a in att]
+    assert table.rows[-1][5].startswith("-")
+
+
+def test_tier_doughnut_and_channel_columns(zh, zh_model):
+    mo = month_orders(zh_model)
+    tiers = slide(zh, 1, 3).charts[0]
+    assert tiers.type == "doughnut" and tiers.categories == ["大客户", "中型客户", "小客户"]
+    by_tier = mo.groupby("tier")["amount"].sum()
+    assert tiers.series[0].values == pytest.approx([by_tier[k] / 1e4 for k in ("key", "mid", "small")])
+    share = by_tier.max() / by_tier.sum()
+    assert f"{numfmt.pct(share)}" in slide(zh, 1, 3).title
+
+    ch = slide(zh, 1, 4)
+    assert ch.charts[0].categories == ["直营", "分销", "电商"]
+    now = mo.groupby("channel")["amount"].sum()
+    expected = [now[k] / 1e4 for k in ("direct", "distribution", "ecommerce")]
+    assert ch.charts[0].series[1].values == pytest.approx(expected)
+    o = zh_model.orders
+    before = o[o["date"].dt.to_period("M") == MONTH - 1].groupby("channel")["amount"].sum()
+    assert ch.table.rows[0][3] == numfmt.delta(now["direct"] / before["direct"] - 1)
+
+
+def test_top_products_with_share_and_lifecycle(en, en_model):
+    s = slide(en, 1, 5)
+    sales = month_orders(en_model).groupby("product")["amount"].sum().sort_values(ascending=False)
+    share3 = sales.head(3).sum() / sales.sum()
+    assert numfmt.pct(share3) in s.title and sales.index[0] in s.title
+    assert [r[1] for r in s.table.rows] == list(sales.index[:3])
+    lifecycle = en_model.products.set_index("product")["lifecycle"][sales.index[0]]
+    assert s.table.rows[0][3] == contract.find_choice(contract.LIFECYCLES, lifecycle).en
+    assert s.charts[0].categories[-1] == "Others"
+
+
+# ------------------------------------------------------------------ part 2
+def test_funnel_counts_and_biggest_drop(zh, zh_model):
+    s = slide(zh, 2, 0)
+    acts = zh_model.activities[zh_model.activities["month"].dt.to_period("M") == MONTH]
+    stages = ["calls", "visits", "effective_visits", "proposals", "quotes", "trials", "deals"]
+    counts = acts[stages].sum()
+    assert s.charts[0].type == "funnel"
+    assert s.charts[0].series[0].values == pytest.approx(list(counts))
+    conv = (counts / counts.shift(1)).iloc[1:]
+    worst = conv.idxmin()
+    before = stages[stages.index(worst) - 1]
+    header = {k: contract.TABLES["activities"].column(k).zh for k in stages}
+    assert s.title.startswith(f"{header[before]}→{header[worst]}")
+    assert numfmt.pct(conv.min()) in s.title
+
+
+def test_win_rate_by_lead_channel(en, en_model):
+    s = slide(en, 2, 1)
+    p = en_model.pipeline
+    won = (p["category"] == "won").groupby(p["lead_source"]).sum()
+    lost = (p["category"] == "lost").groupby(p["lead_source"]).sum()
+    rates = (won / (won + lost)).dropna()
+    chart = dict(zip(s.charts[0].categories, s.charts[0].series[0].values))
+    for key, rate in rates.items():
+        label = contract.find_choice(contract.LEAD_SOURCES, key).en
+        assert chart[label] == pytest.approx(rate)
+    assert "Win rate" in s.notes or "win rate" in s.notes
+
+
+def test_new_vs_renewal_stacks_and_aov_line(zh, zh_model):
+    s = slide(zh, 2, 2)
+    mo = month_orders(zh_model)
+    grid = mo.pivot_table(index="region", columns="deal_type", values="amount", aggfunc="sum", fill_value=0)
+    by_region = s.charts[0]
+    assert by_region.type == "stacked_bar" and [x.name for x in by_region.series] == ["新签", "续约"]
+    assert by_region.series[1].values == pytest.approx(list(grid.loc[by_region.categories, "renewal"] / 1e4))
+    new_share = mo.loc[mo["deal_type"] == "new", "amount"].sum() / mo["amount"].sum()
+    assert numfmt.pct(new_share) in s.title
+
+    aov = slide(zh, 2, 3)
+    o = zh_model.orders
+    oct_ = o[o["date"].dt.to_period("M") == MONTH]
+    value = oct_["amount"].sum() / oct_["order_id"].nunique()
+    assert len(aov.charts[0].categories) == 13 and aov.charts[0].categories[-1] == "2026-10"
+    assert aov.charts[0].series[0].values[-1] == pytest.approx(value / 1e4)
+    assert numfmt.money(value, "zh") in aov.title
+    year = o[o["date"].dt.to_period("M") > MONTH - 12].groupby("customer")["amount"].sum().sort_values(ascending=False)
+    top20 = year.head(math.ceil(len(year) * 0.2)).sum() / year.sum()
+    assert f"前20%客户贡献{numfmt.pct(top20)}" in aov.title
+
+
+# ------------------------------------------------------------------ part 3
+def test_reps_below_target_with_activity_and_cause(zh, zh_model):
+    s = slide(zh, 3, 0)
+    t = zh_model.targets
+    targets = t[t["month"].dt.to_period("M") == MONTH].groupby("rep")["target"].sum()
+    actual = month_orders(zh_model).groupby("rep")["amount"].sum().reindex(targets.index, fill_value=0)
+    att = (actual / targets).sort_values()
+    below = att[att < 1]
+    assert [r[0] for r in s.table.rows[:-1]] == list(below.index)
+    assert s.table.rows[0][1] == numfmt.pct(below.iloc[0], 1)
+    assert s.table.rows[-1][0] == "团队平均"
+    assert {r[6] for r in s.table.rows[:-1]} <= {"数量:拜访不足", "方向:方案转化低", "质量:成交率低", "活动正常:复核目标/资源"}
+    assert s.title.startswith(f"{len(below)}/{len(targets)}名销售代表未达标")
+
+
+def test_churn_table_lists_customers_down_two_months(zh, zh_model):
+    s = slide(zh, 3, 1)
+    o = zh_model.orders
+    grid = o.assign(m=o["date"].dt.to_period("M")).pivot_table(
+        index="customer", columns="m", values="amount", aggfunc="sum", fill_value=0)[[MONTH - 2, MONTH - 1, MONTH]]
+    down = grid[(grid[MONTH] < grid[MONTH - 1]) & (grid[MONTH - 1] < grid[MONTH - 2])]
+    assert sorted(r[0] for r in s.table.rows) == sorted(down.index)
+    assert s.table.columns[2:5] == ["2026年8月", "2026年9月", "2026年10月"]
+    assert s.title.startswith(f"{len(down)}家客户")
+
+
+def test_receivables_aging_buckets_and_abnormal_payers(en, en_model):
+    s = slide(en, 3, 2)
+    r = en_model.receivables
+    paid = r["paid_amount"].where(r["paid_amount"].notna(), np.where(r["paid_date"].notna(), r["amount"], 0))
+    outstanding = (r["amount"] - paid).clip(lower=0)
+    assert sum(s.charts[0].series[0].values) == pytest.approx(outstanding.sum() / 1e6)
+    assert s.charts[0].categories == ["Current", "1-30 days", "31-60 days", "61-90 days", "90+ days"]
+    end = pd.Timestamp("2026-10-31")
+    over60 = outstanding[(outstanding > 0) & ((end - r["due_date"]).dt.days > 60)].sum()
+    assert s.title.startswith(numfmt.money(over60, "en"))
+    for row in s.table.rows:
+        assert int(row[4]) > 60 or "far later" in row[5]
+
+
+# ------------------------------------------------------------------ part 4 and 5
+def test_complaints_pareto_and_nps(zh, zh_model):
+    s = slide(zh, 4, 0)
+    c = zh_model.complaints
+    c = c[c["date"].dt.to_period("M") == MONTH]
+    counts = c["category"].value_counts()
+    combo = s.charts[0]
+    assert combo.type == "combo" and [x.kind for x in combo.series] == ["column", "line"]
+    assert combo.series[0].values == sorted(combo.series[0].values, reverse=True)
+    assert combo.series[0].values[0] == counts.max()
+    assert combo.series[1].values[-1] == pytest.approx(1.0)
+    assert numfmt.pct(counts.max() / counts.sum()) in s.title
+
+    nps = slide(zh, 4, 2)
+    scores = zh_model.nps["score"]
+    value = 100 * ((scores >= 9).mean() - (scores <= 6).mean())
+    assert nps.title.startswith(f"NPS为{numfmt.delta_points(value, 0)}")
+    assert nps.charts[0].series[0].values == [float((scores >= 9).sum()), float(scores.between(7, 8).sum()),
+                                              float((scores <= 6).sum())]
+
+
+def test_satisfaction_bars_against_last_period(en, en_model):
+    s = slide(en, 4, 1)
+    sat = en_model.satisfaction
+    assert [x.name for x in s.charts[0].series] == ["Last period", "This period"]
+    assert s.charts[0].series[1].values == list(sat["score"])
+    assert s.title.startswith(f"Satisfaction {sat['score'].mean():.1f}")
+
+
+def test_resources_table_sorted_by_priority_with_fills(zh):
+    s = slide(zh, 5, 0)
+    assert s.table.columns == ["需求", "类型", "提出人", "负责人", "截止日期", "优先级", "状态"]
+    priorities = [r[5] for r in s.table.rows]
+    assert priorities == sorted(priorities, key=["高", "中", "低"].index)
+    assert {f[5] for f, r in zip(s.table.fills, s.table.rows) if r[5] == "高"} == {"red"}
+
+
+# ------------------------------------------------------------------ part 6
+def test_next_month_split_sums_exactly(zh, zh_model):
+    total = zh_model.settings.next_month_target
+    region, line, reps, xun = (slide(zh, 6, i) for i in range(4))
+    for s in (region, line):
+        assert sum(s.charts[0].series[0].values) * 1e4 == pytest.approx(total)
+        assert s.table.rows[-1][-1] == numfmt.money(total, "zh")
+        assert all(round(v * 1e4) % zh_model.settings.split_unit == 0 for v in s.charts[0].series[0].values)
+    assert numfmt.money(total, "zh") in region.title
+    assert sum(xun.charts[0].series[0].values) * 1e4 == pytest.approx(total)
+    assert [r[0] for r in xun.table.rows] == ["上旬", "中旬", "下旬", "合计"]
+    assert reps.table.columns[-4:] == ["成交", "方案", "拜访", "电话"]
+
+
+def test_rep_funnel_back_calculation_uses_settings_ratios(zh_model):
+    from salesdeck.generator import context, narrative, part6_plan
+
+    ctx = context.Ctx(zh_model, "zh", narrative.Narrative("zh"), MONTH)
+    total = part6_plan.next_total(ctx)
+    plan = part6_plan.rep_plan(ctx, part6_plan._split(ctx, total, "region"))
+    assert plan["target"].sum() == pytest.approx(zh_model.settings.next_month_target)
+    s = zh_model.settings
+    for _, p in plan.iterrows():
+        assert [p["orders"], p["proposals"], p["visits"], p["calls"]] == calc.funnel_back(
+            p["target"], p["avg_order"], s.funnel_ratios)
+
+
+def test_actions_and_timeline_tables(en, en_model):
+    actions, timeline = slide(en, 6, 4), slide(en, 6, 5)
+    assert len(actions.table.rows) == len(en_model.actions)
+    assert actions.table.columns == ["Key account", "Action", "Owner", "Due date", "Status"]
+    assert [r[3] for r in actions.table.rows] == sorted(r[3] for r in actions.table.rows)
+    assert len(timeline.table.rows) == len(en_model.timeline)
+    assert timeline.title.startswith(f"{len(en_model.timeline)} improvements")
+
+
+# ------------------------------------------------------------------ previous month
+def test_review_of_last_months_actions_only_with_previous(zh_model, zh):
+    assert not any(s.title.startswith("2026年9月计划") for s in zh.parts[0].slides)
+    previous = copy.deepcopy(zh_model)
+    acts = previous.actions.copy()
+    acts["due_date"] = pd.Timestamp("2026-10-20")
+    acts["status"] = "not_started"
+    previous.tables["actions"] = acts
+    previous.source = "2026-09.xlsx"
+    current = copy.deepcopy(zh_model)
+    done = current.actions.copy()
+    done.loc[0, ["action", "owner"]] = acts.loc[0, ["action", "owner"]]
+    done.loc[0, "status"] = "done"
+    current.tables["actions"] = done
+    deck = analyze(current, "zh", previous=previous)
+    review = deck.parts[0].slides[0]
+    assert review.kind == "table"
+    assert review.title == f"2026年9月计划{len(acts)}项行动：完成1项，{len(acts) - 1}项逾期或延期"
+    statuses = [r[4] for r in review.table.rows]
+    assert statuses.count("已完成") == 1
+    assert "2026-09.xlsx" in review.notes
+    assert len(deck.parts[0].slides) == len(zh.parts[0].slides) + 1
+
+
+def test_previous_fills_months_missing_from_this_workbook(zh_model):
+    current = copy.deepcopy(zh_model)
+    o = current.orders
+    current.tables["orders"] = o[o["date"].dt.to_period("M") == MONTH].reset_index(drop=True)
+    alone = analyze(current, "zh").parts[0].slides[0].kpis[3]
+    with_prev = analyze(current, "zh", previous=zh_model).parts[0].slides[1].kpis[3]
+    assert alone.value == "—"
+    september = o[o["date"].dt.to_period("M") == MONTH - 1]["amount"].sum()
+    assert with_prev.value == numfmt.delta(o[o["date"].dt.to_period("M") == MONTH]["amount"].sum() / september - 1)
+
+
+# ------------------------------------------------------------------ empty tables
+EMPTY_TOPICS = {
+    "orders": ["月度业绩：本月无数据", "新签与续约：本月无数据", "流失预警：本月无数据"],
+    "targets": ["区域达成：本月无数据", "未达标诊断：本月无数据"],
+    "pipeline": ["渠道转化：本月无数据"],
+    "activities": ["销售漏斗：本月无数据"],
+    "receivables": ["应收账龄：本月无数据"],
+    "complaints": ["客户投诉：本月无数据"],
+    "satisfaction": ["满意度：本月无数据"],
+    "nps": ["NPS：本月无数据"],
+    "resources": ["资源支持需求：本月无数据"],
+    "actions": ["重点客户行动：本月无数据"],
+    "timeline": ["专项改进时间表：本月无数据"],
+}
+
+
+@pytest.mark.parametrize("table", sorted(contract.TABLES))
+def test_blank_table_gives_empty_slides_not_a_crash(zh_model, table):
+    model = copy.copy(zh_model)
+    model.tables = dict(zh_model.tables)
+    model.tables[table] = empty_frame(table)
+    deck = analyze(model, "zh")
+    empty = {s.title: s for p in deck.parts for s in p.slides if s.kind == "empty"}
+    for title in EMPTY_TOPICS.get(table, []):
+        assert title in empty
+        sheet = contract.SHEET_OF[table].zh
+        assert f"「{sheet}」" in empty[title].bullets[0]
+    if table not in EMPTY_TOPICS:
+        assert not empty
+    assert all(p.slides for p in deck.parts)
+
+
+def test_all_tables_blank_in_english(en_model):
+    model = copy.copy(en_model)
+    model.tables = {k: empty_frame(k) for k in contract.TABLES}
+    deck = analyze(model, "en")
+    kinds = [s.kind for p in deck.parts for s in p.slides]
+    assert kinds.count("empty") >= 15
+    assert deck.parts[0].slides[0].title == "Monthly performance: No data this month"
+    assert deck.parts[0].slides[0].bullets == ["Fill in the Orders sheet and generate again"]
+
+
+# ------------------------------------------------------------------ notes and narrative
+def test_notes_name_sheet_ranges_filters_and_formulas(zh_model):
+    model = copy.copy(zh_model)
+    model.locations = {"orders": TableLocation("订单", 1, {"amount": "M", "date": "B", "region": "D"}, 4801)}
+    notes = analyze(model, "zh").parts[0].slides[0].notes
+    assert "订单!M2:M4801 (金额)" in notes
+    assert "日期 在 2026-10" in notes
+    assert "达成率 = 实际 / 目标" in notes and "RAG: <80% 红, <100% 黄" in notes
+
+
+def test_user_narrative_folder_overrides_a_title(zh_model, tmp_path):
+    (tmp_path / "p1_regions.j2").write_text("{{ top }}领跑：{{ top_attainment|pct1 }}\n", encoding="utf-8")
+    deck = analyze(zh_model, "zh", narrative_dir=tmp_path)
+    att = region_attainment(zh_model)
+    assert deck.parts[0].slides[1].title == f"{att.index[0]}领跑：{numfmt.pct(att.iloc[0], 1)}"
+    assert deck.parts[0].slides[1].subtitle == ""
+    assert deck.parts[0].slides[0].title == analyze(zh_model, "zh").parts[0].slides[0].title
