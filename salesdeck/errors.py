@@ -12,6 +12,11 @@ class SalesdeckError(Exception):
     exit_code = 1
     hint: str | None = None
 
+    def __init__(self, *args: object, hint: str | None = None):
+        super().__init__(*args)
+        if hint is not None:
+            self.hint = hint
+
 
 @dataclass(frozen=True)
 class Issue:

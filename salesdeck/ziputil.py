@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -27,3 +29,21 @@ def normalize_zip(path: str | os.PathLike) -> None:
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, data)
     os.replace(tmp, path)
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
+def normalize_zip_bytes(data: bytes) -> bytes:
+    """An in-memory package (e.g. a chart's embedded workbook) with fixed timestamps and core dates."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                member = _CORE_DATES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", member)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, member)
+    return out.getvalue()

@@ -14,7 +14,7 @@ SHARED = Path(os.environ.get("SALESDECK_SHARED") or Path(__file__).resolve().par
 REALDATA = SHARED / "realdata"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def office():
     """The LibreOffice helper module; skips the test when soffice is absent."""
     if office_module.SOFFICE is None or shutil.which("pdftotext") is None:

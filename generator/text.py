@@ -1,0 +1,258 @@
+"""Text on slides: real font metrics, wrapping and shrinking to fit, and an East Asian font on every run.
+
+Widths are measured with the installed CJK font (Noto Sans CJK, what
+LibreOffice substitutes for Microsoft YaHei; its glyphs are as wide or wider),
+so a title that fits here fits when rendered. Without the font file a
+conservative estimate is used (CJK 1 em, Latin 0.6 em).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Pt
+
+from salesdeck.generator.style import Style
+
+__all__ = ["Fitted", "Line", "write_lines", "align_of", "fit_text", "font_file", "line_height", "set_ea", "set_font", "text_width", "wrap",
+           "write_paragraphs"]
+
+EMU_PER_PT = 12700
+#: Noto Sans CJK (what LibreOffice renders) has a line height of ~1.45 em at single spacing.
+LINE_SPACING = 1.45
+_KNOWN_FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+)
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+
+
+@functools.lru_cache(maxsize=4)
+def _fc_match(family: str) -> str | None:
+    if not shutil.which("fc-match"):
+        return None
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,
+                               timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found if found and Path(found).is_file() else None
+
+
+@functools.lru_cache(maxsize=1)
+def font_file() -> str | None:
+    """Path of a CJK font file to measure with, or None."""
+    found = _fc_match("Noto Sans CJK SC")
+    if found and "CJK" in found:
+        return found
+    for candidate in _KNOWN_FONT_FILES:
+        if Path(candidate).is_file():
+            return candidate
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _font(path: str | None, bold: bool):
+    if path is None:
+        return None
+    from PIL import ImageFont
+
+    if bold:
+        for plain, heavy in (("Regular", "Bold"), (".ttf", "-Bold.ttf")):
+            candidate = path.replace(plain, heavy)
+            if candidate != path and Path(candidate).is_file():
+                path = candidate
+                break
+    try:
+        return ImageFont.truetype(path, size=200)
+    except OSError:
+        return None
+
+
+def _em(text: str, font, fallback: float) -> float:
+    return font.getlength(text) / 200.0 if font is not None else fallback * len(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _width_em(text: str, bold: bool) -> float:
+    """Widest of what LibreOffice here and Office elsewhere would draw: CJK with the CJK font,
+    everything else with the wider of the CJK font's Latin and the machine's Arial substitute."""
+    cjk_font = _font(font_file(), bold)
+    latin_font = _font(_fc_match("Arial"), bold)
+    total = 0.0
+    for chunk in re.findall(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|[^\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+", text):
+        if _CJK.match(chunk):
+            total += _em(chunk, cjk_font, 1.0)
+        else:
+            total += max(_em(chunk, cjk_font, 0.62), _em(chunk, latin_font, 0.62))
+    return total
+
+
+def text_width(text: str, pt: float, bold: bool = False) -> int:
+    """Width of one line of ``text`` at ``pt`` points, in EMU."""
+    return int(_width_em(text, bold) * pt * EMU_PER_PT)
+
+
+def line_height(pt: float) -> int:
+    """Height of one line at ``pt`` points, in EMU."""
+    return int(pt * LINE_SPACING * EMU_PER_PT)
+
+
+def _tokens(text: str) -> list[str]:
+    """Break opportunities: every CJK character alone, Latin words with their trailing space."""
+    return re.findall(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+\s*|\s+", text)
+
+
+_NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)%")
+
+
+#: Keep 5% of every line free: renderers round, kern and substitute fonts differently.
+SAFETY = 0.95
+
+
+def wrap(text: str, pt: float, width: int, bold: bool = False) -> list[str]:
+    """Greedy wrap into lines no wider than ``width`` EMU (a single over-long word is broken)."""
+    width = int(width * SAFETY)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in _tokens(paragraph):
+            candidate = line + token
+            if text_width(candidate.rstrip(), pt, bold) <= width or not line.strip():
+                if text_width(candidate.rstrip(), pt, bold) > width and not line.strip():
+                    # one token wider than the line: break it by characters
+                    for ch in token:
+                        if text_width((line + ch).rstrip(), pt, bold) > width and line:
+                            lines.append(line.rstrip())
+                            line = ""
+                        line += ch
+                    continue
+                line = candidate
+            elif token[0] in _NO_LINE_START:
+                line = candidate  # keep closing punctuation with the text before it
+            else:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+        lines.append(line.rstrip())
+    return lines
+
+
+@dataclass(frozen=True)
+class Fitted:
+    pt: float
+    lines: list[str]
+
+    def height(self) -> int:
+        return line_height(self.pt) * len(self.lines)
+
+
+def fit_text(text: str, width: int, height: int, max_pt: float, min_pt: float, bold: bool = False,
+             max_lines: int | None = None) -> Fitted:
+    """The largest size (half-point steps) at which ``text`` wrapped to ``width`` fits ``height``."""
+    pt = max_pt
+    while True:
+        lines = wrap(text, pt, width, bold)
+        fits = line_height(pt) * len(lines) <= height and (max_lines is None or len(lines) <= max_lines)
+        if fits or pt <= min_pt:
+            return Fitted(pt, lines)
+        pt = max(min_pt, pt - 0.5)
+
+
+def set_font(run_or_paragraph_props, style: Style, pt: float | None = None, bold: bool | None = None,
+             color: RGBColor | None = None, theme_color=None) -> None:
+    """Size, bold, colour, and latin + East Asian typefaces on a run's font."""
+    font = run_or_paragraph_props.font
+    if pt is not None:
+        font.size = Pt(pt)
+    if bold is not None:
+        font.bold = bold
+    if color is not None:
+        font.color.rgb = color
+    elif theme_color is not None:
+        font.color.theme_color = theme_color
+    font.name = style.latin
+    font._rPr.set("lang", "zh-CN" if style.lang == "zh" else "en-US")
+    set_ea(font._rPr, style)
+
+
+def set_ea(rpr, style: Style) -> None:
+    """Ensure ``rpr`` (a:rPr / a:defRPr / a:endParaRPr) names the East Asian typeface, in schema order."""
+    ea = rpr.find(qn("a:ea"))
+    if ea is None:
+        ea = rpr.makeelement(qn("a:ea"), {})
+        latin = rpr.find(qn("a:latin"))
+        if latin is not None:
+            latin.addnext(ea)
+        else:
+            # a:ea comes after ln/fills/effects/highlight/uLn*/uFill* and before a:cs/a:sym/hlink
+            anchor = None
+            for tag in ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst"):
+                anchor = rpr.find(qn(tag))
+                if anchor is not None:
+                    break
+            if anchor is not None:
+                anchor.addprevious(ea)
+            else:
+                rpr.append(ea)
+    ea.set("typeface", style.ea)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One paragraph of one run: its text and look."""
+
+    text: str
+    pt: float
+    bold: bool = False
+    color: RGBColor | None = None
+    theme_color: object = None
+
+
+def write_lines(frame, lines: list[Line], style: Style, *, align=None, anchor=MSO_ANCHOR.TOP,
+                margins: int = 45720, space_after_pt: float = 0) -> None:
+    """Replace a text frame's content with ``lines``, fonts (latin and East Asian) on every run.
+
+    Callers size text with ``fit_text`` first; auto-size is off so what was
+    measured is what is drawn.
+    """
+    frame.clear()
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.vertical_anchor = anchor
+    frame.margin_left = frame.margin_right = Emu(margins)
+    frame.margin_top = frame.margin_bottom = Emu(margins // 2)
+    for index, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        if align is not None:
+            paragraph.alignment = align
+        if space_after_pt:
+            paragraph.space_after = Pt(space_after_pt)
+        run = paragraph.add_run()
+        run.text = line.text
+        set_font(run, style, line.pt, line.bold, line.color, line.theme_color)
+        end = paragraph._p.get_or_add_endParaRPr()
+        end.set("sz", str(int(line.pt * 100)))
+        end.set("lang", "zh-CN" if style.lang == "zh" else "en-US")
+        set_ea(end, style)
+
+
+def write_paragraphs(frame, paragraphs: list[str], style: Style, pt: float, *, bold: bool = False,
+                     color: RGBColor | None = None, theme_color=None, **layout) -> None:
+    """``write_lines`` with one look for every paragraph."""
+    write_lines(frame, [Line(text, pt, bold, color, theme_color) for text in paragraphs], style, **layout)
+
+
+def align_of(code: str):
+    """'l' / 'r' / 'c' to a paragraph alignment."""
+    return {"l": PP_ALIGN.LEFT, "r": PP_ALIGN.RIGHT, "c": PP_ALIGN.CENTER}.get(code, PP_ALIGN.LEFT)
