@@ -9,6 +9,7 @@ company's master, theme and slide size are kept and its slides removed.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,7 @@ def open_presentation(template: Path | None):
     if template is None:
         prs = Presentation()
         _widen(prs)
+        _recolour_default_theme(prs)
         return prs
     template = Path(template)
     if not template.is_file():
@@ -137,6 +139,22 @@ def _remove_slides(prs) -> None:
     for sld_id in list(id_list):
         prs.part.drop_rel(sld_id.get(qn("r:id")))
         id_list.remove(sld_id)
+
+
+#: Our default theme's accents: calm blues and greys for ordinary series, so red and green
+#: stay reserved for RAG meaning. A company template keeps its own theme.
+DEFAULT_ACCENTS = ("2F5597", "9DC3E6", "7F7F7F", "ED7D31", "8064A2", "5B9BD5")
+
+
+def _recolour_default_theme(prs) -> None:
+    for rel in prs.slide_masters[0].part.rels.values():
+        if rel.reltype.endswith("/theme"):
+            theme = rel.target_part
+            blob = theme.blob
+            for number, colour in enumerate(DEFAULT_ACCENTS, start=1):
+                blob = re.sub(rb"(<a:accent%d>)<a:srgbClr val=\"[0-9A-Fa-f]{6}\"/>" % number,
+                              rb'\g<1><a:srgbClr val="' + colour.encode() + rb'"/>', blob, count=1)
+            theme._blob = blob
 
 
 def _widen(prs) -> None:

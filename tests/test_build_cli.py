@@ -72,9 +72,11 @@ def test_region_chart_values_are_the_orders_of_the_month(built):
     assert set(categories) == set(by_region.index)
     actual_name = "实际" if lang == "zh" else "Actual"
     series = {s.name: list(s.values) for plot in chart.plots for s in plot.series}
-    divisor = 1e4 if lang == "zh" else 1e3
-    if max(by_region) / divisor >= 10_000:  # the analysis moves to 亿 / M for very large numbers
-        divisor *= 1e4 if lang == "zh" else 1e3
+    from salesdeck.generator.numfmt import money_scale
+
+    scale = money_scale(list(by_region), lang)  # 万/亿 or K/M: the unit is named in the chart title
+    assert scale.unit in chart.chart_title.text_frame.text
+    divisor = scale.divisor
     for region, value in zip(categories, series[actual_name]):
         assert value == pytest.approx(by_region[region] / divisor, rel=1e-9), region
     # attainment sits on a line on the secondary axis
