@@ -50,12 +50,18 @@ def load(workbook: str | Path) -> SalesWorkbook:
 
 def deck_from_model(model: SalesWorkbook, out: str | Path, *, lang: str | None = None,
                     template: str | Path | None = None, previous: SalesWorkbook | None = None,
-                    pdf: bool = False, narrative_dir: str | Path | None = None) -> BuildResult:
-    """Analyse ``model`` and render the deck to ``out`` (atomically); ``lang`` defaults to the workbook's."""
+                    pdf: bool = False, narrative_dir: str | Path | None = None, compact: bool = False) -> BuildResult:
+    """Analyse ``model`` and render the deck to ``out`` (atomically); ``lang`` defaults to the workbook's.
+
+    ``compact`` keeps one slide per part (a rep's personal review).
+    """
     from salesdeck.generator.render import render_deck
+    from salesdeck.generator.scope import compact as one_per_part
 
     lang = lang or model.settings.language or "zh"
     spec = analyze(model, lang, previous=previous, narrative_dir=Path(narrative_dir) if narrative_dir else None)
+    if compact:
+        spec = one_per_part(spec)
     deck = render_deck(spec, out, template=Path(template) if template else None)
     pdf_path = None
     if pdf:
