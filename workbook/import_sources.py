@@ -1,0 +1,107 @@
+"""Reading exported files as they really come: CSV in any common encoding, or a spreadsheet, header row found.
+
+CSV: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text"), GBK/GB18030
+(Chinese Excel's default), and old Mac line endings; the delimiter is sniffed
+(comma, semicolon, tab). Spreadsheets (.xlsx/.xlsm/.xls/.ods) go through
+python-calamine; the first sheet with data is used. The header is the first of
+the top rows with at least two text cells and no numbers (title rows above it
+are passed over).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from salesdeck.errors import NotAWorkbookError, SalesdeckError
+
+__all__ = ["SourceTable", "read_source", "decode_text"]
+
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
+HEADER_SCAN_ROWS = 20
+
+
+@dataclass
+class SourceTable:
+    """One source file's table: headers, data rows and the 1-based file row of each data row."""
+
+    path: Path
+    headers: list[str]
+    rows: list[list[object]]
+    first_row: int  # file row number of rows[0]
+
+    def row_number(self, index: int) -> int:
+        return self.first_row + index
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Text of a CSV export, whatever encoding the exporting program chose."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SalesdeckError(f"{name}: cannot tell the text encoding (tried UTF-8, UTF-16 and GB18030/GBK)")
+
+
+def _csv_rows(path: Path) -> list[list[object]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SalesdeckError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NotAWorkbookError(f"{path.name}: binary data, not a CSV file")
+    text = decode_text(data, path.name).replace("\r\n", "\n").replace("\r", "\n")
+    sample = text[:20000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _sheet_rows(path: Path) -> list[list[object]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several types for broken files
+        raise NotAWorkbookError(f"{path.name}: cannot be read as a spreadsheet ({exc})") from None
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if any(any(v not in ("", None) for v in row) for row in rows):
+            return [list(r) for r in rows]
+    return []
+
+
+def _is_header(row: list[object]) -> bool:
+    filled = [v for v in row if v not in ("", None)]
+    return len(filled) >= 2 and all(isinstance(v, str) or hasattr(v, "year") for v in filled) and any(
+        isinstance(v, str) for v in filled)
+
+
+def read_source(path: str | Path) -> SourceTable:
+    """Read one exported file into headers and rows."""
+    path = Path(path)
+    if not path.is_file():
+        raise SalesdeckError(f"source {path} does not exist")
+    rows = _sheet_rows(path) if path.suffix.lower() in SPREADSHEETS else _csv_rows(path)
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if _is_header(row):
+            headers = [_header_text(v) for v in row]
+            body = [r + [""] * (len(headers) - len(r)) for r in rows[index + 1:]]
+            return SourceTable(path, headers, body, first_row=index + 2)
+    raise SalesdeckError(f"{path.name}: no header row found in the first {HEADER_SCAN_ROWS} rows "
+                         "(expected a row of column names such as 日期, 客户, 金额 or Date, Customer, Amount)")
+
+
+def _header_text(value: object) -> str:
+    if hasattr(value, "year") and hasattr(value, "month"):
+        return f"{value.year:04d}-{value.month:02d}"  # a month heading in a wide table
+    return "" if value is None else str(value).strip()
