@@ -4,16 +4,17 @@ and long tables split into pages that each fit their box.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from pptx.dml.color import RGBColor
-from pptx.enum.dml import MSO_THEME_COLOR
-from pptx.enum.text import MSO_ANCHOR
+from pptx.oxml import parse_xml
 from pptx.util import Emu
 
 from salesdeck.generator.spec import TableSpec
 from salesdeck.generator.style import RAG_FILL, Box, Style
-from salesdeck.generator.text import SAFETY, align_of, line_height, set_ea, set_font, text_width, wrap
+from salesdeck.generator.text import SAFETY, line_height, text_width, wrap
 
 __all__ = ["TableLayout", "add_table", "layout_at", "layout_table", "natural_width", "paginate"]
 
@@ -161,23 +162,39 @@ def paginate(spec: TableSpec, box: Box, style: Style) -> list[tuple[TableSpec, T
     return out
 
 
-def _write_cell(cell, text: str, style: Style, pt: float, *, bold=False, color=None, theme_color=None,
-                align="l") -> None:
-    cell.margin_left = cell.margin_right = Emu(CELL_MARGIN_X)
-    cell.margin_top = cell.margin_bottom = Emu(CELL_MARGIN_Y)
-    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-    frame = cell.text_frame
-    frame.word_wrap = True
-    paragraph = frame.paragraphs[0]
-    for run in list(paragraph.runs):
-        paragraph._p.remove(run._r)
-    paragraph.alignment = align_of(align)
-    run = paragraph.add_run()
-    run.text = text
-    set_font(run, style, pt, bold, color, theme_color)
-    end = paragraph._p.get_or_add_endParaRPr()
-    end.set("sz", str(int(pt * 100)))
-    set_ea(end, style)
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_ALIGN = {"l": "l", "r": "r", "c": "ctr"}
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _cell_xml(text: str, style: Style, pt: float, fill: str, color: str, bold: bool, align: str) -> str:
+    """One ``a:tc``: the run with its latin and East Asian fonts, margins, anchor and fill.
+
+    Written as XML in one piece: a table of a few hundred cells is built in
+    milliseconds instead of the per-property calls of the object API.
+    """
+    lang = "zh-CN" if style.lang == "zh" else "en-US"
+    size = int(pt * 100)
+    fonts = f'<a:latin typeface="{escape(style.latin)}"/><a:ea typeface="{escape(style.ea)}"/>'
+    run = ""
+    if text:
+        run = (f'<a:r><a:rPr lang="{lang}" sz="{size}" b="{int(bold)}" dirty="0">{color}{fonts}</a:rPr>'
+               f"<a:t>{escape(_INVALID_XML.sub('', text))}</a:t></a:r>")
+    return (f'<a:tc><a:txBody><a:bodyPr wrap="square"/><a:lstStyle/><a:p><a:pPr algn="{_ALIGN.get(align, "l")}"/>'
+            f'{run}<a:endParaRPr lang="{lang}" sz="{size}" dirty="0">{fonts}</a:endParaRPr></a:p></a:txBody>'
+            f'<a:tcPr marL="{CELL_MARGIN_X}" marR="{CELL_MARGIN_X}" marT="{CELL_MARGIN_Y}" marB="{CELL_MARGIN_Y}" '
+            f'anchor="ctr">{fill}</a:tcPr></a:tc>')
+
+
+def _solid(rgb=None, scheme: str | None = None) -> str:
+    inner = f'<a:schemeClr val="{scheme}"/>' if scheme else f'<a:srgbClr val="{rgb}"/>'
+    return f"<a:solidFill>{inner}</a:solidFill>"
+
+
+def _replace_row(tr, cells: list[str]) -> None:
+    height = tr.get("h")
+    new = parse_xml(f'<a:tr xmlns:a="{_A}" h="{height}">{"".join(cells)}</a:tr>')
+    tr.getparent().replace(tr, new)
 
 
 def add_table(slide, spec: TableSpec, layout: TableLayout, box: Box, style: Style):
@@ -194,18 +211,17 @@ def add_table(slide, spec: TableSpec, layout: TableLayout, box: Box, style: Styl
     for r, h in enumerate(layout.row_heights, start=1):
         table.rows[r].height = Emu(h)
     aligns = spec.align or ["l"] * len(spec.columns)
-    for col, header in enumerate(spec.columns):
-        cell = table.cell(0, col)
-        cell.fill.solid()
-        cell.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_1
-        _write_cell(cell, header, style, layout.pt, bold=True, color=WHITE,
-                    align="c" if aligns[col] == "r" else aligns[col])
+    rows = list(table._tbl.tr_lst)
+    header_fill, white = _solid(scheme="accent1"), _solid(str(WHITE))
+    _replace_row(rows[0], [_cell_xml(h, style, layout.pt, header_fill, white, True, "c" if aligns[c] == "r" else aligns[c])
+                           for c, h in enumerate(spec.columns)])
+    dark = _solid(str(DARK))
     for r, row in enumerate(spec.rows, start=1):
+        cells = []
         for col in range(len(spec.columns)):
             text = str(row[col]) if col < len(row) and row[col] is not None else ""
             fill = spec.fills[r - 1][col] if spec.fills and col < len(spec.fills[r - 1]) else None
-            cell = table.cell(r, col)
-            cell.fill.solid()
-            cell.fill.fore_color.rgb = RAG_FILL[fill] if fill else (BAND if r % 2 == 0 else WHITE)
-            _write_cell(cell, text, style, layout.pt, color=DARK, align=aligns[col])
+            background = RAG_FILL[fill] if fill else (BAND if r % 2 == 0 else WHITE)
+            cells.append(_cell_xml(text, style, layout.pt, _solid(str(background)), dark, False, aligns[col]))
+        _replace_row(rows[r], cells)
     return shape

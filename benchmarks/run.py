@@ -1,0 +1,274 @@
+"""Benchmarks: `make bench` writes benchmarks/RESULTS.md.
+
+For 1k, 10k, 100k and 1M order lines (``--sizes`` to choose) it times, each in
+a fresh process so peak memory is per run:
+
+- read (calamine, every sheet), validate (reader -> typed model), compute
+  (analysis), render (python-pptx), total for `build`; and `refresh`;
+- the floor: reading every sheet with python-calamine plus saving the same
+  deck with python-pptx, nothing else;
+- the Excel functions on 100,000-element ranges;
+- ``salesdeck batch`` throughput at 1 and 2 jobs, and a cProfile of ``build``.
+
+Timing lives here, never in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+
+
+def _child(code: str) -> dict:
+    """Run ``code`` in a fresh interpreter; it prints a JSON dict of timings."""
+    code += (
+        "\nimport resource as _r, json as _j\n"
+        "result['peak_mb'] = _r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "print(_j.dumps(result))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+BUILD = r"""
+import json, time
+from python_calamine import CalamineWorkbook
+t0 = time.perf_counter()
+from salesdeck.workbook.reader import read_workbook
+from salesdeck.generator.analysis import analyze
+from salesdeck.generator.render import render_deck
+path, out = {path!r}, {out!r}
+t1 = time.perf_counter()
+wb = CalamineWorkbook.from_path(path)
+for name in wb.sheet_names:
+    wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+t2 = time.perf_counter()
+model = read_workbook(path)
+t3 = time.perf_counter()
+spec = analyze(model, lang="zh")
+t4 = time.perf_counter()
+render_deck(spec, out)
+t5 = time.perf_counter()
+result = ({{"import": t1 - t0, "read_raw": t2 - t1, "read_validate": t3 - t2, "compute": t4 - t3,
+                  "render": t5 - t4, "total": (t5 - t4) + (t4 - t3) + (t3 - t2)}})
+"""
+
+FLOOR = r"""
+import json, time
+from python_calamine import CalamineWorkbook
+from pptx import Presentation
+path, deck, out = {path!r}, {deck!r}, {out!r}
+prs = Presentation(deck)
+t0 = time.perf_counter()
+wb = CalamineWorkbook.from_path(path)
+for name in wb.sheet_names:
+    wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+prs.save(out)
+result = {{"floor": time.perf_counter() - t0}}
+"""
+
+REFRESH = r"""
+import json, time
+from salesdeck.addin.refresh import refresh_workbook
+t0 = time.perf_counter()
+refresh_workbook({path!r}, {out!r})
+result = {{"refresh": time.perf_counter() - t0}}
+"""
+
+UDFS = r"""
+import json, time, datetime as dt
+def _timed(fn):
+    t0 = time.perf_counter(); fn(); return time.perf_counter() - t0
+import numpy as np
+from salesdeck.addin import udfs
+rng = np.random.default_rng(1)
+n = 100_000
+weights = rng.random(n).tolist()
+amounts = (rng.random(n) * 1e5).tolist()
+probs = rng.choice([0.4, 0.6, 0.8, 0.9], n).tolist()
+base = dt.date(2026, 1, 1)
+due = [base + dt.timedelta(days=int(d)) for d in rng.integers(0, 300, n)]
+scores = rng.integers(0, 11, n).tolist()
+column = lambda values: [[v] for v in values]  # xlwings hands a column range over as a list of rows
+w, a, p, d, s, t = column(weights), column(amounts), column(probs), column(due), column(scores), column([x + 1 for x in amounts])
+cases = {{
+    "SD_SPLIT": lambda: udfs.SD_SPLIT(10_000_000, w, 100),
+    "SD_WEIGHTED_PIPELINE": lambda: udfs.SD_WEIGHTED_PIPELINE(a, p),
+    "SD_AGING": lambda: udfs.SD_AGING(d, None, dt.date(2026, 10, 31)),
+    "SD_NPS": lambda: udfs.SD_NPS(s),
+    "SD_ATTAINMENT": lambda: udfs.SD_ATTAINMENT(a, t),
+    "SD_STAGE_PROB": lambda: udfs.SD_STAGE_PROB(p),
+    "SD_RAG": lambda: udfs.SD_RAG(column([x / 1e5 + 0.5 for x in amounts])),
+}}
+out = {{}}
+for name, fn in cases.items():
+    fn()
+    best = min(_timed(fn) for _ in range(3))
+    out[name] = best
+result = out
+"""
+
+
+BATCH = r"""
+import time
+from salesdeck.batch import run_batch
+t0 = time.perf_counter()
+summary = run_batch({inputs!r}, {out!r}, jobs={jobs}, force=True)
+assert summary.ok, [r.error for r in summary.failed]
+result = {{"batch": time.perf_counter() - t0, "files": len(summary.results)}}
+"""
+
+PROFILE = r"""
+import cProfile, pstats, io, time
+from salesdeck.generator.build import build_deck
+profiler = cProfile.Profile()
+profiler.enable()
+build_deck({path!r}, {out!r})
+profiler.disable()
+stream = io.StringIO()
+stats = pstats.Stats(profiler, stream=stream).sort_stats("cumulative")
+stats.print_stats(18)
+result = {{"profile": stream.getvalue()}}
+"""
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()}"
+
+
+def ensure_sample(rows: int) -> Path:
+    DATA.mkdir(parents=True, exist_ok=True)
+    path = DATA / f"sample-{rows}.xlsx"
+    if not path.exists():
+        from salesdeck.workbook.sample import write_sample
+
+        t0 = time.perf_counter()
+        write_sample(path, rows=rows)
+        print(f"  wrote {path.name} in {time.perf_counter() - t0:.1f}s", flush=True)
+    return path
+
+
+SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        return [SIZES[part.strip()] for part in text.split(",") if part.strip()]
+    except KeyError as exc:
+        raise SystemExit(f"unknown size {exc}; choose from {', '.join(SIZES)}") from None
+
+
+def _versions() -> str:
+    from importlib.metadata import version
+
+    names = ("salesdeck", "pandas", "numpy", "python-calamine", "openpyxl", "python-pptx", "xlsxwriter", "lxml")
+    return ", ".join(f"{n} {version(n)}" for n in names)
+
+
+def _batch(rows: int, copies: int, tmp: Path) -> dict:
+    """Throughput of ``salesdeck batch`` on ``copies`` workbooks of ``rows`` lines at 1 and 2 jobs."""
+    source = ensure_sample(rows)
+    folder = tmp / "batch-in"
+    folder.mkdir(exist_ok=True)
+    inputs = []
+    for i in range(copies):
+        target = folder / f"team{i:02d}.xlsx"
+        if not target.exists():
+            target.write_bytes(source.read_bytes())
+        inputs.append(str(target))
+    return {jobs: _child(BATCH.format(inputs=inputs, out=str(tmp / f"batch-out-{jobs}"), jobs=jobs)) for jobs in (1, 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1k,10k,100k,1M", help="comma-separated: 1k,10k,100k,1M")
+    parser.add_argument("--quick", action="store_true", help="skip the batch throughput and the profile")
+    parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    args = parser.parse_args()
+    sizes = _sizes(args.sizes)
+    rows_out = []
+    tmp = Path(tempfile.mkdtemp(prefix="salesdeck-bench-"))
+    for rows in sizes:
+        print(f"{rows:,} order lines", flush=True)
+        path = ensure_sample(rows)
+        deck = tmp / f"deck-{rows}.pptx"
+        build = _child(BUILD.format(path=str(path), out=str(deck)))
+        floor = _child(FLOOR.format(path=str(path), deck=str(deck), out=str(tmp / "floor.pptx")))
+        refresh = _child(REFRESH.format(path=str(path), out=str(tmp / f"refreshed-{rows}.xlsx")))
+        rows_out.append((rows, path.stat().st_size, build, floor, refresh))
+    udf = _child(UDFS.format())
+    batch = profile = None
+    if not args.quick:
+        print("batch throughput", flush=True)
+        batch = _batch(10_000, 8, tmp)
+        print("profile", flush=True)
+        profile_rows = 100_000 if 100_000 in sizes else sizes[-1]
+        profile = _child(PROFILE.format(path=str(ensure_sample(profile_rows)), out=str(tmp / "profiled.pptx")))
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {machine()}",
+        "",
+        f"Packages: {_versions()}",
+        "",
+        f"Command: `make bench` ({time.strftime('%Y-%m-%d')}); each measurement in a fresh process.",
+        "",
+        "## build and refresh",
+        "",
+        "Seconds per step; peak = peak resident memory of the process. read+validate is the reader "
+        "(calamine + header search + typed validation), compute the analysis, render python-pptx.",
+        "",
+        "| order lines | file MB | read+validate | compute | render | build total | floor (calamine all sheets + pptx save) "
+        "| build/floor | build peak MB | refresh s | refresh peak MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for rows, size, b, f, r in rows_out:
+        lines.append(
+            f"| {rows:,} | {size / 2**20:.1f} | {b['read_validate']:.2f} | {b['compute']:.2f} | {b['render']:.2f} "
+            f"| {b['total']:.2f} | {f['floor']:.2f} | {b['total'] / f['floor']:.2f}x | {b['peak_mb']:.0f} "
+            f"| {r['refresh']:.2f} | {r['peak_mb']:.0f} |"
+        )
+    if batch:
+        one, two = batch[1]["batch"], batch[2]["batch"]
+        lines += ["", "## batch", "",
+                  f"{batch[1]['files']} workbooks of 10,000 order lines, `run_batch(..., force=True)`:", "",
+                  "| jobs | seconds | decks per minute | speed-up |", "|---:|---:|---:|---:|",
+                  f"| 1 | {one:.2f} | {batch[1]['files'] / one * 60:.1f} | 1.00x |",
+                  f"| 2 | {two:.2f} | {batch[2]['files'] / two * 60:.1f} | {one / two:.2f}x |"]
+    lines += ["", "## Excel functions", "", "On 100,000-row column ranges as xlwings passes them (lists of one-element rows), best of 3 (ms):", "",
+              "| function | ms |", "|---|---:|"]
+    lines += [f"| {k} | {v * 1000:.1f} |" for k, v in udf.items() if k != "peak_mb"]
+    if profile:
+        lines += ["", "## Profile", "", f"cProfile of `build` on {profile_rows:,} order lines, top by cumulative time:",
+                  "", "```", profile["profile"].strip()[:6000], "```"]
+    lines.append("")
+    notes = HERE / "NOTES.md"
+    if notes.exists():
+        lines += [notes.read_text(encoding="utf-8")]
+    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
