@@ -103,7 +103,7 @@ class _Deck:
         title_ph = title_ph or slide.shapes.add_textbox(*_emu(title_box))
         fitted = fit_text(self.spec.title, title_box.cx - 91440, title_box.cy - 45720, 40, 20, bold=True, max_lines=2)
         _place(title_ph, title_box)
-        write_paragraphs(title_ph.text_frame, [self.spec.title], self.style, fitted.pt, bold=True,
+        write_paragraphs(title_ph.text_frame, [fitted.text], self.style, fitted.pt, bold=True,
                          align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE)
         lines = [t for t in (self.spec.presenter_line, self.spec.month_label) if t]
         sub_box = _box_of(sub_ph) if sub_ph is not None else Box(self.geo.mx, title_box.bottom, title_box.cx, int(h * 0.15))
@@ -315,15 +315,15 @@ class _Deck:
         if ph is None:
             ph = slide.shapes.add_textbox(*_emu(geo.title))
         _place(ph, geo.title)
-        fitted = fit_text(title, geo.title.cx - 91440, geo.title.cy - 45720, self.style.title_pt, 16, bold=True,
+        fitted = fit_text(title, geo.title.cx - 91440, geo.title.cy - 45720, self.style.title_pt, 14, bold=True,
                           max_lines=2)
-        write_paragraphs(ph.text_frame, [title], self.style, fitted.pt, bold=True, color=DARK,
+        write_paragraphs(ph.text_frame, [fitted.text], self.style, fitted.pt, bold=True, color=DARK,
                          align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.MIDDLE)
         if subtitle:
             box = geo.subtitle()
             shape = slide.shapes.add_textbox(*_emu(box))
-            pt = _fit_pt(subtitle, box.cx - 91440, box.cy - 45720, self.style.subtitle_pt, min_pt=10)
-            write_paragraphs(shape.text_frame, [subtitle], self.style, pt, color=GREY, anchor=MSO_ANCHOR.TOP)
+            fitted = _fit(subtitle, box.cx - 91440, box.cy - 45720, self.style.subtitle_pt, min_pt=10)
+            write_paragraphs(shape.text_frame, [fitted.text], self.style, fitted.pt, color=GREY, anchor=MSO_ANCHOR.TOP)
 
     def _footer(self, slide) -> None:
         box = self.geo.footer
@@ -352,11 +352,17 @@ def _add_chart(slide, chart, box: Box, style: Style) -> None:
     add_chart(slide, chart, box, style)
 
 
-def _fit_pt(text: str, width: int, height: int, max_pt: float, min_pt: float = 9, bold: bool = False,
-            max_lines: int | None = None) -> float:
+def _fit(text: str, width: int, height: int, max_pt: float, min_pt: float = 9, bold: bool = False,
+         max_lines: int | None = None):
+    """``fit_text`` inside a text frame's default insets."""
     margin = 91440
     return fit_text(text, max(width - margin, 12700), max(height - margin // 2, line_height(min_pt)),
-                    max_pt, min_pt, bold=bold, max_lines=max_lines).pt
+                    max_pt, min_pt, bold=bold, max_lines=max_lines)
+
+
+def _fit_pt(text: str, width: int, height: int, max_pt: float, min_pt: float = 9, bold: bool = False,
+            max_lines: int | None = None) -> float:
+    return _fit(text, width, height, max_pt, min_pt, bold, max_lines).pt
 
 
 def _emu(box: Box):

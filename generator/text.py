@@ -150,8 +150,11 @@ def wrap(text: str, pt: float, width: int, bold: bool = False) -> list[str]:
 
 @dataclass(frozen=True)
 class Fitted:
+    """A size, the lines at that size, and the text to write (shortened with … if it had to be)."""
+
     pt: float
     lines: list[str]
+    text: str = ""
 
     def height(self) -> int:
         return line_height(self.pt) * len(self.lines)
@@ -159,14 +162,37 @@ class Fitted:
 
 def fit_text(text: str, width: int, height: int, max_pt: float, min_pt: float, bold: bool = False,
              max_lines: int | None = None) -> Fitted:
-    """The largest size (half-point steps) at which ``text`` wrapped to ``width`` fits ``height``."""
-    pt = max_pt
-    while True:
-        lines = wrap(text, pt, width, bold)
-        fits = line_height(pt) * len(lines) <= height and (max_lines is None or len(lines) <= max_lines)
-        if fits or pt <= min_pt:
-            return Fitted(pt, lines)
-        pt = max(min_pt, pt - 0.5)
+    """The largest size (half-point steps) at which ``text`` wrapped to ``width`` fits ``height``.
+
+    ``max_lines`` is a preference: when the text cannot fit in that many lines
+    even at ``min_pt``, more lines are allowed. If it still does not fit, the
+    lines that fit are kept and the last one ends with an ellipsis, so text
+    never runs out of its box.
+    """
+    for limit in ((max_lines, None) if max_lines is not None else (None,)):
+        pt = max_pt
+        while True:
+            lines = wrap(text, pt, width, bold)
+            if line_height(pt) * len(lines) <= height and (limit is None or len(lines) <= limit):
+                return Fitted(pt, lines, text)
+            if pt <= min_pt:
+                break
+            pt = max(min_pt, pt - 0.5)
+    room = max(1, height // line_height(min_pt))
+    lines = wrap(text, min_pt, width, bold)
+    if len(lines) <= room:
+        return Fitted(min_pt, lines, text)
+    kept = lines[:room]
+    last = kept[-1]
+    while last and text_width(last + "…", min_pt, bold) > width * SAFETY:
+        last = last[:-1]
+    kept[-1] = last
+    position = 0
+    for line in kept:  # where the kept lines end in the original text
+        found = text.find(line, position) if line else position
+        position = found + len(line) if found >= 0 else position
+    kept[-1] = last.rstrip() + "…"
+    return Fitted(min_pt, kept, text[:position].rstrip() + "…")
 
 
 def set_font(run_or_paragraph_props, style: Style, pt: float | None = None, bold: bool | None = None,

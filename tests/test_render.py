@@ -273,3 +273,29 @@ def test_libreoffice_renders_every_slide_with_cjk_fonts(office, rendered, prs, f
     for title in PART_TITLES + ["60家客户明细（续）", "本月无数据", "1,514.2万"]:
         assert title in text, title
     assert "CJK" in office.pdf_fonts(plain)
+
+
+def test_an_overlong_title_shrinks_then_is_shortened_never_overflowing(tmp_path):
+    spec = make_spec()
+    long_title = "华东达成114%，" + "西南需要加强拜访质量与方案转化，" * 20
+    spec.parts[2].slides[0].title = long_title
+    spec.parts[2].slides[0].subtitle = "说明" * 200
+    path = tmp_path / "long.pptx"
+    render_deck(spec, path)
+    prs = Presentation(str(path))
+    slide = next(s for s in prs.slides if s.shapes.title is not None and s.shapes.title.text.startswith("华东达成114%"))
+    title = slide.shapes.title
+    run = title.text_frame.paragraphs[0].runs[0]
+    assert run.font.size.pt >= 14
+    assert title.text.endswith("…") and long_title.startswith(title.text[:-1])
+    from salesdeck.generator.text import fit_text
+
+    fitted = fit_text(title.text, title.width - 91440, title.height - 45720, run.font.size.pt, run.font.size.pt, bold=True)
+    assert fitted.text == title.text  # what was written fits its box at the size written
+    subtitle = next(s for s in slide.shapes if s.has_text_frame and s.text_frame.text.startswith("说明"))
+    assert subtitle.text_frame.text.endswith("…")
+
+
+def test_a_title_that_fits_is_written_whole(prs):
+    assert "华东最高" in titles(prs)
+    assert not any(t.endswith("…") for t in titles(prs))
