@@ -274,7 +274,7 @@ class _Deck:
         shape.shadow.inherit = False
         inner = box.cx - 2 * 45720
         label_pt = _fit_pt(card.label, inner, int(box.cy * 0.2), 18)
-        value_pt = _fit_pt(card.value, inner, int(box.cy * 0.4), 40, bold=True, max_lines=1)
+        value_pt = _fit_pt(card.value, int(inner * 0.88), int(box.cy * 0.4), 40, bold=True, max_lines=1)
         delta_pt = _fit_pt(card.delta or " ", inner, int(box.cy * 0.2), 14)
         value_color = RAG_TEXT[card.fill] if card.fill else DARK
         lines = [Line(card.label, label_pt, color=GREY), Line(card.value, value_pt, True, value_color)]
