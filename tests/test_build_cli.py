@@ -214,3 +214,19 @@ def test_demo_writes_sample_and_deck(tmp_path):
     assert lines[0].endswith(".xlsx") and lines[1].endswith(".pptx")
     prs = Presentation(lines[1])
     assert slide_titles(prs)[1] == "目录"
+
+
+def test_own_narrative_folder_overrides_one_title(tmp_path):
+    workbook = write_sample(tmp_path / "s.xlsx", rows=300)
+    folder = tmp_path / "titles" / "zh"
+    folder.mkdir(parents=True)
+    (folder / "p1_kpis.j2").write_text("本月达成 {{ attainment|pct }}（自定义）\n副标题", encoding="utf-8")
+    out = tmp_path / "deck.pptx"
+    result = run("build", workbook, "-o", out, "--narrative", tmp_path / "titles")
+    assert result.exit_code == 0, result.output
+    titles = slide_titles(Presentation(str(out)))
+    assert any(re.fullmatch(r"本月达成 \d+%（自定义）", t) for t in titles), titles
+    (folder / "p1_kpis.j2").write_text("{{ no_such_value }}", encoding="utf-8")
+    broken = run("build", workbook, "-o", tmp_path / "broken.pptx", "--narrative", tmp_path / "titles")
+    assert broken.exit_code == 1
+    assert "p1_kpis.j2" in broken.stderr and "Traceback" not in broken.output
