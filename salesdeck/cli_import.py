@@ -60,8 +60,10 @@ def _preview(rows: list[dict]) -> str:
 @click.option("--in-place", is_flag=True, help="Change the --into workbook itself.")
 @click.option("--dry-run", is_flag=True, help="Report and preview only; write nothing.")
 def import_(sources, into, as_table, mapping, columns, fixed, lookup, save_map, output, in_place, dry_run) -> None:
-    """Add the rows of SOURCES (CSV in any encoding, xlsx/xls/ods; several files are
-    appended in date order) to one table of a workbook.
+    """Import CRM exports or sales files into one table of a workbook.
+
+    SOURCES are CSV files in any common encoding or xlsx/xls/ods files;
+    several are appended in date order.
 
     Columns are matched by their headers (zh/en and the export headers of
     Salesforce, HubSpot, Zoho CRM and 纷享销客); what cannot be matched stops
