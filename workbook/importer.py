@@ -110,7 +110,8 @@ def import_rows(sources: list[str | Path], into: str | Path, as_table: str, *, m
     frame = frame.sort_values(["__file", "__row"], kind="stable") if DATE_FIELDS[as_table] not in frame else \
         frame.sort_values([DATE_FIELDS[as_table], "__file", "__row"], kind="stable")
     report.imported = len(frame)
-    report.preview = [{k: v for k, v in row.items() if not k.startswith("__")} for row in frame.head(5).to_dict("records")]
+    report.preview = [target.display({k: v for k, v in row.items() if not k.startswith("__")})
+                      for row in frame.head(5).to_dict("records")]
     if dry_run:
         return report
     if target.month is None and as_table == "orders":
@@ -301,7 +302,22 @@ class _Target:
         return True
 
     def stage_names(self) -> list[str]:
-        return [s[0] for s in contract.DEFAULT_STAGES] + [s[1] for s in contract.DEFAULT_STAGES]
+        """The stage names of this workbook's stage table (zh and en), else the defaults."""
+        from openpyxl.utils.cell import range_boundaries
+
+        names = []
+        for sheet in self.book.worksheets:
+            if "tbl_stages" in sheet.tables:
+                min_col, min_row, _, max_row = range_boundaries(sheet.tables["tbl_stages"].ref)
+                for row in sheet.iter_rows(min_row=min_row + 1, max_row=max_row, min_col=min_col,
+                                           max_col=min_col + 1, values_only=True):
+                    names += [str(v).strip() for v in row if not values.is_blank(v)]
+        return names or [s[0] for s in contract.DEFAULT_STAGES] + [s[1] for s in contract.DEFAULT_STAGES]
+
+    def display(self, record: dict) -> dict:
+        """A parsed row as the workbook will show it (choice labels in its language)."""
+        spec = contract.TABLES[self.table]
+        return {k: self._cell_value(spec.column(k), v) if k in spec.keys else v for k, v in record.items()}
 
     def _bounds(self):
         from openpyxl.utils.cell import range_boundaries
