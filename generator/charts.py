@@ -9,6 +9,7 @@ colours because red/amber/green carry meaning.
 
 from __future__ import annotations
 
+import math
 import re
 
 from lxml import etree
@@ -21,7 +22,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from salesdeck.generator.spec import ChartSpec
-from salesdeck.generator.style import RAG_TEXT, Box, Style
+from salesdeck.generator.style import RAG_FILL, RAG_TEXT, Box, Style
 from salesdeck.generator.text import Line, set_ea, set_font, write_lines
 
 __all__ = ["add_chart", "NO_DATA"]
@@ -158,11 +159,48 @@ def _waterfall(slide, spec: ChartSpec, box: Box):
     if spec.data_labels:
         _labels(plot.series[1], spec.number_format, XL_LABEL_POSITION.INSIDE_END)
     fills = spec.point_fills or [None] + [("green" if v >= 0 else "red") for v in values[1:-1]] + [None]
-    _point_fills(plot.series[1], fills)
+    if spec.data_labels:
+        for index in range(1, len(values) - 1):
+            if values[index] < 0:
+                _point_number_format(plot.series[1], index, "-" + spec.number_format)
+    for index, fill in enumerate(fills):  # soft fill and strong outline: the dark labels stay readable
+        if fill in RAG_TEXT and index < len(values):
+            point = plot.series[1].points[index]
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = RAG_FILL[fill]
+            point.format.line.color.rgb = RAG_TEXT[fill]
     _axes(chart, spec, horizontal=False)
+    levels = [b + v for b, v in zip(base, visible)] + [b for b in base[1:-1]]
+    lowest, steps = min(levels), max((abs(v) for v in values[1:-1]), default=0.0)
+    if lowest > 0 and steps < 0.25 * lowest:  # small changes on big totals: start the axis near the totals
+        chart.value_axis.minimum_scale = _round_down(lowest * 0.85)
     _legend(chart, False)
     _title(chart, spec.title)
     return frame
+
+
+def _point_number_format(series, index: int, number_format: str) -> None:
+    """One point's label in its own format (a falling step of a bridge shows its minus sign)."""
+    d_lbl = series.points[index].data_label._get_or_add_dLbl()
+    for old in d_lbl.findall(qn("c:numFmt")):
+        d_lbl.remove(old)
+    num_fmt = etree.SubElement(d_lbl, qn("c:numFmt"))
+    num_fmt.set("formatCode", number_format)
+    num_fmt.set("sourceLinked", "0")
+    d_lbl.find(qn("c:idx")).addnext(num_fmt)
+    position = d_lbl.find(qn("c:dLblPos"))
+    if position is None:
+        position = etree.SubElement(d_lbl, qn("c:dLblPos"))
+        d_lbl.find(qn("c:showLegendKey")).addprevious(position)
+    position.set("val", "inEnd")
+
+
+def _round_down(value: float) -> float:
+    """A round axis start at or below ``value``: its leading digit, e.g. 1,030 -> 1,000, 87.3 -> 80."""
+    if value <= 0:
+        return 0.0
+    magnitude = 10 ** math.floor(math.log10(value))
+    return float(magnitude * math.floor(value / magnitude))
 
 
 def _funnel(slide, spec: ChartSpec, box: Box):

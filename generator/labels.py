@@ -205,6 +205,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "chart_target_actual": ("目标 vs 实际", "Target vs actual"),
     "chart_by_tier": ("按客户等级", "By customer tier"),
     "chart_by_channel": ("按渠道", "By channel"),
+    "chart_bridge": ("环比变化：按区域", "Change from last month by region"),
     "chart_top_products": ("前三产品与其他", "Top-3 products and others"),
     "chart_funnel": ("本月销售漏斗", "This month's funnel"),
     "chart_win_rate": ("各线索渠道赢单率", "Win rate by lead channel"),

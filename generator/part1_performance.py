@@ -30,6 +30,9 @@ def build(ctx: Ctx) -> PartSpec:
         else:
             slides.append(region_chart_slide(ctx, table))
             slides.append(ranking_slide(ctx, table))
+        bridge = bridge_slide(ctx)
+        if bridge is not None:
+            slides.append(bridge)
         slides.append(tier_slide(ctx, month_orders))
         slides.append(channel_slide(ctx))
         slides.append(product_slide(ctx, month_orders))
@@ -170,14 +173,41 @@ def tier_slide(ctx: Ctx, month_orders: pd.DataFrame) -> SlideSpec:
     return SlideSpec("chart", title, subtitle, charts=[chart], notes=notes)
 
 
+# ---------------------------------------------------------------- bridge
+def bridge_slide(ctx: Ctx) -> SlideSpec | None:
+    """Last month's sales, each region's change, this month's sales: a waterfall. None without last month."""
+    grid, previous = _last_two_months(ctx, "region")
+    before, now = float(grid[previous].sum()), float(grid[ctx.month].sum())
+    if not len(grid) or before == 0:
+        return None
+    change = (grid[ctx.month] - grid[previous]).sort_values(ascending=False, kind="stable")
+    scale = numfmt.money_scale([before, now], ctx.lang, ctx.model.settings.currency)
+    categories = [ctx.month_text(previous)] + [str(r) for r in change.index] + [ctx.month_text()]
+    chart = ChartSpec("waterfall", categories,
+                      [Series(ctx.t("mom"), scale.values([before, *change.to_list(), now]))],
+                      number_format=scale.number_format, title=f"{ctx.t('chart_bridge')} ({scale.unit})")
+    top, bottom = change.index[0], change.index[-1]
+    title, subtitle = ctx.title("p1_bridge", before=before, now=now, mom=(now - before) / before,
+                                top=str(top), top_change=float(change.iloc[0]),
+                                bottom=str(bottom), bottom_change=float(change.iloc[-1]))
+    notes = ctx.notes([("orders", "amount"), ("orders", "region"), ("orders", "date")],
+                      [f"{ctx.header('orders', 'date')} {ctx.t('in')} {previous}, {ctx.month}"],
+                      [ctx.t("f_mom_yoy")])
+    return SlideSpec("chart", title, subtitle, charts=[chart], notes=notes)
+
+
 # ---------------------------------------------------------------- channels
-def channel_slide(ctx: Ctx) -> SlideSpec:
-    orders = facts.history_orders(ctx)
+def _last_two_months(ctx: Ctx, by: str) -> tuple[pd.DataFrame, pd.Period]:
+    """Sales per ``by`` (rows) for last month and this month (columns), and last month's period."""
     previous = ctx.month - 1
-    window = facts.orders_in(orders, previous, ctx.month)
+    window = facts.orders_in(facts.history_orders(ctx), previous, ctx.month)
     frame = window.assign(m=facts.months_of(window["date"]))
-    grid = frame.pivot_table(index="channel", columns="m", values="amount", aggfunc="sum", fill_value=0.0)
-    grid = grid.reindex(columns=[previous, ctx.month], fill_value=0.0)
+    grid = frame.pivot_table(index=by, columns="m", values="amount", aggfunc="sum", fill_value=0.0)
+    return grid.reindex(columns=[previous, ctx.month], fill_value=0.0), previous
+
+
+def channel_slide(ctx: Ctx) -> SlideSpec:
+    grid, previous = _last_two_months(ctx, "channel")
     grid = _in_choice_order(grid[ctx.month], "orders", "channel").to_frame("now").join(grid[previous].rename("before"))
     mom = {k: _nan_none(calc.mom_yoy(pd.Series([r["before"], r["now"]], index=pd.PeriodIndex([previous, ctx.month])))
                         ["mom"].iloc[-1]) for k, r in grid.iterrows()}

@@ -138,14 +138,14 @@ def test_ranking_table_cells_are_formatted_with_rag_fills(zh, zh_model):
 
 def test_tier_doughnut_and_channel_columns(zh, zh_model):
     mo = month_orders(zh_model)
-    tiers = slide(zh, 1, 3).charts[0]
+    tiers = slide(zh, 1, 4).charts[0]
     assert tiers.type == "doughnut" and tiers.categories == ["大客户", "中型客户", "小客户"]
     by_tier = mo.groupby("tier")["amount"].sum()
     assert tiers.series[0].values == pytest.approx([by_tier[k] / 1e4 for k in ("key", "mid", "small")])
     share = by_tier.max() / by_tier.sum()
-    assert f"{numfmt.pct(share)}" in slide(zh, 1, 3).title
+    assert f"{numfmt.pct(share)}" in slide(zh, 1, 4).title
 
-    ch = slide(zh, 1, 4)
+    ch = slide(zh, 1, 5)
     assert ch.charts[0].categories == ["直营", "分销", "电商"]
     now = mo.groupby("channel")["amount"].sum()
     expected = [now[k] / 1e4 for k in ("direct", "distribution", "ecommerce")]
@@ -156,7 +156,7 @@ def test_tier_doughnut_and_channel_columns(zh, zh_model):
 
 
 def test_top_products_with_share_and_lifecycle(en, en_model):
-    s = slide(en, 1, 5)
+    s = slide(en, 1, 6)
     sales = month_orders(en_model).groupby("product")["amount"].sum().sort_values(ascending=False)
     share3 = sales.head(3).sum() / sales.sum()
     assert numfmt.pct(share3) in s.title and sales.index[0] in s.title
@@ -424,3 +424,18 @@ def test_user_narrative_folder_overrides_a_title(zh_model, tmp_path):
     assert deck.parts[0].slides[1].title == f"{att.index[0]}领跑：{numfmt.pct(att.iloc[0], 1)}"
     assert deck.parts[0].slides[1].subtitle == ""
     assert deck.parts[0].slides[0].title == analyze(zh_model, "zh").parts[0].slides[0].title
+
+
+def test_bridge_from_last_month_adds_up_by_region(zh, zh_model):
+    bridge = slide(zh, 1, 3)
+    chart = bridge.charts[0]
+    assert chart.type == "waterfall"
+    values = chart.series[0].values
+    orders = zh_model.orders
+    months = orders["date"].dt.to_period("M")
+    now = orders.loc[months == MONTH, "amount"].sum() / 1e4
+    before = orders.loc[months == MONTH - 1, "amount"].sum() / 1e4
+    assert values[0] == pytest.approx(before) and values[-1] == pytest.approx(now)
+    assert sum(values[1:-1]) == pytest.approx(now - before)  # the steps add up to the change
+    assert chart.categories[0] == "2026年9月" and chart.categories[-1] == "2026年10月"
+    assert bridge.title.startswith(f"环比{numfmt.delta(now / before - 1)}")

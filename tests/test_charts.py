@@ -108,6 +108,21 @@ def test_waterfall_steps_float_on_an_invisible_base(deck):
     base = chart.plots[0].series[0]._element
     assert base.find(f"{C}spPr/{A}noFill") is not None
     assert base.find(f"{C}dLbls") is None
+    # the falling step (西南, index 2) shows its minus sign; rising steps are outlined green, falling red
+    steps = chart.plots[0].series[1]
+    labels = {int(d.find(f"{C}idx").get("val")): d.find(f"{C}numFmt").get("formatCode")
+              for d in steps._element.find(f"{C}dLbls").findall(f"{C}dLbl")}
+    assert labels == {2: "-#,##0"}
+    assert str(steps.points[1].format.line.color.rgb) == "1E8449"
+    assert str(steps.points[2].format.line.color.rgb) == "C0392B"
+
+
+def test_bridge_with_small_steps_starts_its_axis_near_the_totals(tmp_path):
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    spec = ChartSpec("waterfall", ["9月", "华东", "华北", "10月"], [Series("环比", [1211.9, 169.6, -7.9, 1373.6])])
+    frame = add_chart(slide, spec, Box(0, 0, 8000000, 5000000), style_for("zh"))
+    assert frame.chart.value_axis.minimum_scale == 1000
 
 
 def test_funnel_is_centred_with_stages_top_down(deck):
