@@ -164,3 +164,22 @@ def test_writing_over_the_input_needs_in_place(template):
     result = run("import", template, "--into", template, "--as", "orders", "-o", template)
     assert result.exit_code == 1
     assert "--in-place" in result.stderr
+
+
+@pytest.mark.office
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_legacy_and_open_document_sources(realdata, template, tmp_path, office, fmt):
+    source = office.convert(realdata / "python-for-excel/January.xlsx", tmp_path / fmt, fmt=fmt)
+    report = import_rows([source], template, "orders", columns={"customer": "transaction_id"},
+                         fixed={"rep": "Online", "channel": "直营", "product_line": "Subscription"},
+                         out=tmp_path / "out.xlsx")
+    assert report.imported == 9494 - 1
+    orders = read_workbook(tmp_path / "out.xlsx").orders
+    assert orders["amount"].sum() == pytest.approx(_january_total(realdata))
+
+
+def _january_total(realdata) -> float:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(realdata / "python-for-excel/January.xlsx"))
+    return sum(row[6] for row in book.get_sheet_by_name(book.sheet_names[0]).to_python()[1:])
