@@ -57,6 +57,7 @@ def open_presentation(template: Path | None):
         prs = Presentation()
         _widen(prs)
         _recolour_default_theme(prs)
+        _no_all_caps(prs)
         return prs
     template = Path(template)
     if not template.is_file():
@@ -155,6 +156,14 @@ def _recolour_default_theme(prs) -> None:
                 blob = re.sub(rb"(<a:accent%d>)<a:srgbClr val=\"[0-9A-Fa-f]{6}\"/>" % number,
                               rb'\g<1><a:srgbClr val="' + colour.encode() + rb'"/>', blob, count=1)
             theme._blob = blob
+
+
+def _no_all_caps(prs) -> None:
+    """The default section header shouts in capitals; part titles read better as written."""
+    for layout in prs.slide_layouts:
+        for element in layout._element.iter(qn("a:defRPr"), qn("a:rPr")):
+            if element.get("cap") == "all":
+                del element.attrib["cap"]
 
 
 def _widen(prs) -> None:
