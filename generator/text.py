@@ -122,28 +122,35 @@ SAFETY = 0.95
 
 
 def wrap(text: str, pt: float, width: int, bold: bool = False) -> list[str]:
-    """Greedy wrap into lines no wider than ``width`` EMU (a single over-long word is broken)."""
-    width = int(width * SAFETY)
+    """Greedy wrap into lines no wider than ``width`` EMU (a single over-long word is broken).
+
+    A line's width is the sum of its tokens' widths (each measured once and
+    cached), so wrapping costs one lookup per token, not a measurement of
+    every growing prefix.
+    """
+    limit = width * SAFETY / (pt * EMU_PER_PT)  # in em
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, used = "", 0.0
         for token in _tokens(paragraph):
-            candidate = line + token
-            if text_width(candidate.rstrip(), pt, bold) <= width or not line.strip():
-                if text_width(candidate.rstrip(), pt, bold) > width and not line.strip():
-                    # one token wider than the line: break it by characters
-                    for ch in token:
-                        if text_width((line + ch).rstrip(), pt, bold) > width and line:
-                            lines.append(line.rstrip())
-                            line = ""
-                        line += ch
-                    continue
-                line = candidate
-            elif token[0] in _NO_LINE_START:
-                line = candidate  # keep closing punctuation with the text before it
+            core = token.rstrip()
+            size = _width_em(core, bold) if core else 0.0
+            if not line.strip() and size > limit:
+                for ch in token:  # one token wider than the line: break it by characters
+                    step = _width_em(ch, bold)
+                    if line and used + step > limit:
+                        lines.append(line.rstrip())
+                        line, used = "", 0.0
+                    line += ch
+                    used += step
+                continue
+            if not line.strip() or used + size <= limit or token[0] in _NO_LINE_START:
+                line += token
+                used += size + (_width_em(token[len(core):], bold) if len(token) > len(core) else 0.0)
             else:
                 lines.append(line.rstrip())
                 line = token.lstrip()
+                used = _width_em(line, bold)
         lines.append(line.rstrip())
     return lines
 
