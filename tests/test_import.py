@@ -160,12 +160,6 @@ def test_owner_lookup_fills_regions(template, tmp_path):
     assert read_workbook(tmp_path / "o.xlsx", strict=False).pipeline["region"].tolist() == ["西南"]
 
 
-def test_writing_over_the_input_needs_in_place(template):
-    result = run("import", template, "--into", template, "--as", "orders", "-o", template)
-    assert result.exit_code == 1
-    assert "--in-place" in result.stderr
-
-
 @pytest.mark.office
 @pytest.mark.parametrize("fmt", ["xls", "ods"])
 def test_legacy_and_open_document_sources(realdata, template, tmp_path, office, fmt):

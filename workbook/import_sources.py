@@ -3,17 +3,20 @@
 CSV: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text"), GBK/GB18030
 (Chinese Excel's default), and old Mac line endings; the delimiter is sniffed
 (comma, semicolon, tab). Spreadsheets (.xlsx/.xlsm/.xls/.ods) go through
-python-calamine; the first sheet with data is used. The header is the first of
-the top rows with at least two text cells and no numbers (title rows above it
-are passed over).
+python-calamine; the first sheet with data is used. The header row is found
+among the top rows, passing over title rows above it: the row naming the most
+known columns when the caller says what it looks for (``known``), else the
+first row of at least two text cells and no numbers.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from salesdeck.errors import NotAWorkbookError, SalesdeckError
 
@@ -80,23 +83,42 @@ def _sheet_rows(path: Path) -> list[list[object]]:
     return []
 
 
+_NUMBER_TEXT = re.compile(r"[-+(]?[\d,.]+\)?%?")
+
+
 def _is_header(row: list[object]) -> bool:
+    """At least two names, no numbers (text that reads as a number counts as one: CSV cells are all text)."""
     filled = [v for v in row if v not in ("", None)]
-    return len(filled) >= 2 and all(isinstance(v, str) or hasattr(v, "year") for v in filled) and any(
-        isinstance(v, str) for v in filled)
+    names = [v for v in filled if isinstance(v, str) and not _NUMBER_TEXT.fullmatch(v.strip())]
+    return len(filled) >= 2 and bool(names) and all(v in names or hasattr(v, "year") for v in filled)
 
 
-def read_source(path: str | Path) -> SourceTable:
-    """Read one exported file into headers and rows."""
+def _header_index(rows: list[list[object]], known: Callable[[str], bool] | None) -> int | None:
+    """Index of the header row among the top rows (see the module docstring)."""
+    top = rows[:HEADER_SCAN_ROWS]
+    if known is not None:
+        scores = [sum(1 for v in row if known(_header_text(v))) if _is_header(row) else 0 for row in top]
+        if scores and max(scores) >= 2:
+            return scores.index(max(scores))
+    return next((i for i, row in enumerate(top) if _is_header(row)), None)
+
+
+def read_source(path: str | Path, known: Callable[[str], bool] | None = None) -> SourceTable:
+    """Read one exported file into headers and rows.
+
+    ``known(header)`` tells whether a header names a column the caller
+    expects; it picks the header row out of title and note rows above it.
+    """
     path = Path(path)
     if not path.is_file():
         raise SalesdeckError(f"source {path} does not exist")
     rows = _sheet_rows(path) if path.suffix.lower() in SPREADSHEETS else _csv_rows(path)
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        if _is_header(row):
-            headers = [_header_text(v) for v in row]
-            body = [r + [""] * (len(headers) - len(r)) for r in rows[index + 1:]]
-            return SourceTable(path, headers, body, first_row=index + 2)
+    index = _header_index(rows, known)
+    if index is not None:
+        headers = [_header_text(v) for v in rows[index]]
+        width = len(headers)
+        body = [list(r[:width]) + [""] * (width - len(r)) for r in rows[index + 1:]]
+        return SourceTable(path, headers, body, first_row=index + 2)
     raise SalesdeckError(f"{path.name}: no header row found in the first {HEADER_SCAN_ROWS} rows "
                          "(expected a row of column names such as 日期, 客户, 金额 or Date, Customer, Amount)")
 

@@ -1,0 +1,274 @@
+"""The workbook an import writes into: its table, Settings month, stage table, rows already there, and the append.
+
+Opened with openpyxl, which keeps what the template relies on (Excel Tables,
+data validation with input messages, column formats and widths, frozen
+panes, print setup, notes); the one thing it drops, the size of the notes'
+boxes, is read back from the file's VML and restored. Appended rows extend
+the Table's ``ref`` and every data validation that covered the old rows.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from salesdeck.atomic import atomic_path
+from salesdeck.errors import NotAWorkbookError, SalesdeckError
+from salesdeck.workbook import contract, values
+
+__all__ = ["TargetWorkbook", "StageRow"]
+
+StageRow = tuple[str, str, float, str]  # zh, en, probability, category
+_MONTH_KEYS = {contract.normalize_header(h) for h in ("month", "月份", "报告月份", "汇报月份", "report month")}
+
+
+class TargetWorkbook:
+    """One table of a workbook made by ``salesdeck template``, opened for appending."""
+
+    def __init__(self, path: Path, table: str, book, sheet, excel_table) -> None:
+        self.path, self.table, self.book, self.sheet, self.excel_table = path, table, book, sheet, excel_table
+        self.lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in sheet.title) else "en"
+        self.month = self._settings_month()
+        self._labels: dict[tuple[str, object], object] = {}
+
+    @classmethod
+    def open(cls, path: Path, table: str) -> "TargetWorkbook":
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+        except Exception as exc:  # openpyxl raises many types for files that are not workbooks
+            raise NotAWorkbookError(f"{path.name}: cannot be opened as an .xlsx workbook ({type(exc).__name__})") from None
+        _restore_note_sizes(path, book)
+        name = f"tbl_{table}"
+        for sheet in book.worksheets:
+            if name in sheet.tables:
+                return cls(path, table, book, sheet, sheet.tables[name])
+        sheet_name = contract.SHEET_OF[table].name("zh")
+        raise SalesdeckError(f"{path.name} has no {table} table ({name}); import into a workbook made by "
+                             f"`salesdeck template` (sheet {sheet_name})")
+
+    # ------------------------------------------------------------ settings and stages
+    def _month_cell(self):
+        """The Settings value cell of the report month, or None."""
+        for sheet in self.book.worksheets:
+            if "tbl_settings" in sheet.tables:
+                for row in sheet.iter_rows(min_row=2, max_col=2):
+                    if contract.normalize_header(row[0].value) in _MONTH_KEYS:
+                        return row[1]
+        return None
+
+    def _settings_month(self) -> pd.Timestamp | None:
+        cell = self._month_cell()
+        if cell is None or values.is_blank(cell.value):
+            return None
+        try:
+            return values.parse_month(cell.value)
+        except values.ParseError:
+            return None
+
+    def set_settings_month(self, month: pd.Timestamp) -> bool:
+        """Fill an empty Settings report month; False when the workbook has no such cell."""
+        cell = self._month_cell()
+        if cell is None:
+            return False
+        cell.value = f"{month:%Y-%m}"
+        return True
+
+    def stage_table(self) -> list[StageRow]:
+        """This workbook's stage table (zh, en, probability, category), else the defaults."""
+        from openpyxl.utils.cell import range_boundaries
+
+        rows: list[StageRow] = []
+        for sheet in self.book.worksheets:
+            if "tbl_stages" in sheet.tables:
+                min_col, min_row, _, max_row = range_boundaries(sheet.tables["tbl_stages"].ref)
+                for zh, en, probability, category in sheet.iter_rows(
+                        min_row=min_row + 1, max_row=max_row, min_col=min_col, max_col=min_col + 3, values_only=True):
+                    if values.is_blank(zh):
+                        continue
+                    try:
+                        rate = values.parse_rate(probability)
+                    except values.ParseError:
+                        continue
+                    kind = contract.find_choice(contract.STAGE_CATEGORIES, category) if category else None
+                    rows.append((str(zh).strip(), "" if en is None else str(en).strip(), rate,
+                                 kind.key if kind else "open"))
+        return rows or [tuple(s) for s in contract.DEFAULT_STAGES]
+
+    # ------------------------------------------------------------ the table
+    def _bounds(self) -> tuple[int, int, int, int]:
+        from openpyxl.utils.cell import range_boundaries
+
+        return range_boundaries(self.excel_table.ref)  # min_col, min_row, max_col, max_row
+
+    def _fields(self) -> list[str | None]:
+        """The field of each Table column, by its header (zh or en)."""
+        min_col, min_row, max_col, _ = self._bounds()
+        spec = contract.TABLES[self.table]
+        lookup = {contract.normalize_header(h): c.key for c in spec.columns for h in c.headers()}
+        return [lookup.get(contract.normalize_header(self.sheet.cell(min_row, c).value))
+                for c in range(min_col, max_col + 1)]
+
+    def _last_data_row(self) -> int:
+        min_col, min_row, max_col, max_row = self._bounds()
+        for row in range(max_row, min_row, -1):
+            if any(self.sheet.cell(row, c).value not in (None, "") for c in range(min_col, max_col + 1)):
+                return row
+        return min_row
+
+    def existing_rows(self) -> pd.DataFrame:
+        """The rows already in the table, parsed like imported ones (for duplicate detection)."""
+        min_col, min_row, max_col, _ = self._bounds()
+        spec = contract.TABLES[self.table]
+        fields = self._fields()
+        cells = list(zip(*self.sheet.iter_rows(min_row=min_row + 1, max_row=self._last_data_row(), min_col=min_col,
+                                               max_col=max_col, values_only=True)))
+        frame = {}
+        for key, raw in zip(fields, cells):
+            if key is None:
+                continue
+            result = values.parse_column(list(raw), spec.column(key))
+            parsed = result.values.astype(object)
+            for problem in result.problems:  # kept as typed: it still counts for duplicates
+                parsed.iat[problem.pos] = raw[problem.pos]
+            frame[key] = parsed
+        return pd.DataFrame(frame)
+
+    def display(self, record: dict) -> dict:
+        """A parsed row as the workbook will show it (choice labels in its language)."""
+        spec = contract.TABLES[self.table]
+        return {k: self.cell_value(spec.column(k), v) if k in spec.keys else v for k, v in record.items()}
+
+    def cell_value(self, column: contract.Column, value):
+        """What goes into the cell for a parsed value."""
+        if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+            return None
+        if column.type in ("date", "month"):
+            return pd.Timestamp(value).to_pydatetime().date()
+        if column.type == "choice":
+            key = (column.key, value)
+            if key not in self._labels:
+                choice = contract.find_choice(column.choices, value)
+                self._labels[key] = choice.label(self.lang) if choice else value
+            return self._labels[key]
+        if column.type == "int":
+            return int(value)
+        return value
+
+    def append(self, frame: pd.DataFrame, output: Path) -> Path:
+        """Write ``frame`` below the table's rows, grow the Table and validations, save atomically to ``output``."""
+        from openpyxl.utils import get_column_letter
+
+        min_col, min_row, max_col, old_last = self._bounds()
+        spec = contract.TABLES[self.table]
+        placed = [(min_col + i, spec.column(key)) for i, key in enumerate(self._fields())
+                  if key is not None and key in frame]
+        formats = {c: self._number_format(c, min_row + 1) for c, _ in placed}
+        start = self._last_data_row() + 1
+        columns = {col.key: frame[col.key].tolist() for _, col in placed}
+        for offset in range(len(frame)):
+            row = start + offset
+            for c, col in placed:
+                cell = self.sheet.cell(row, c)
+                cell.value = self.cell_value(col, columns[col.key][offset])
+                if formats[c]:
+                    cell.number_format = formats[c]
+        new_last = max(start + len(frame) - 1, old_last)
+        self.excel_table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{new_last}"
+        if self.excel_table.autoFilter is not None:
+            self.excel_table.autoFilter.ref = self.excel_table.ref
+        self._extend_validation(min_row + 1, new_last)
+        with atomic_path(output) as tmp:
+            self.book.save(tmp)
+        return output
+
+    def _number_format(self, col: int, first_row: int) -> str | None:
+        """The format new cells of a column get: the first data cell's if styled, else the column's."""
+        first = self.sheet.cell(first_row, col)
+        if first.has_style:
+            return first.number_format
+        for dimension in self.sheet.column_dimensions.values():
+            if dimension.min and dimension.max and dimension.min <= col <= dimension.max:
+                return dimension.number_format
+        return None
+
+    def _extend_validation(self, first: int, last: int) -> None:
+        """Validations that start at the first data row reach the new last row."""
+        for validation in self.sheet.data_validations.dataValidation:
+            grown = []
+            for text in (str(r) for r in validation.sqref.ranges):
+                match = re.fullmatch(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", text)
+                if match and int(match.group(2)) <= first and int(match.group(4)) < last:
+                    text = f"{match.group(1)}{match.group(2)}:{match.group(3)}{last}"
+                grown.append(text)
+            validation.sqref = " ".join(grown)
+
+
+# ---------------------------------------------------------------- note boxes
+# VML is matched loosely: any namespace prefix (Excel writes v:/x:, openpyxl ns0:/ns2:), and not always well-formed.
+_SHAPE = re.compile(r"<(\w+:)?shape\b[^>]*?\bstyle=\"([^\"]*)\"(.*?)</\1shape>", re.S)
+_SIZE = re.compile(r"(width|height):\s*([\d.]+)(pt|px)")
+_ANCHOR = re.compile(r"<(?:\w+:)?Row>(\d+)</(?:\w+:)?Row>\s*<(?:\w+:)?Column>(\d+)</(?:\w+:)?Column>")
+_REL = re.compile(r"<Relationship\b[^>]*>")
+
+
+def _attr(tag: str, name: str) -> str | None:
+    match = re.search(rf'\b{name}="([^"]*)"', tag)
+    return match.group(1) if match else None
+
+
+def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """Relationship id -> target part path of one package part."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    if rels not in archive.namelist():
+        return {}
+    out = {}
+    for tag in _REL.findall(archive.read(rels).decode("utf-8")):
+        target = _attr(tag, "Target") or ""
+        out[_attr(tag, "Id") or ""] = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join(folder, target))
+    return out
+
+
+def note_sizes(path: Path) -> dict[str, dict[tuple[int, int], tuple[float, float]]]:
+    """Sheet name -> (row, column) 0-based -> note box (width, height) in pixels, from the VML drawings."""
+    out: dict[str, dict[tuple[int, int], tuple[float, float]]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook_rels = _rels(archive, "xl/workbook.xml")
+            for tag in re.findall(r"<sheet\b[^>]*>", archive.read("xl/workbook.xml").decode("utf-8")):
+                name, rid = _attr(tag, "name"), _attr(tag, "r:id")
+                sheet_part = workbook_rels.get(rid or "")
+                if not name or not sheet_part or sheet_part not in archive.namelist():
+                    continue
+                vml = [t for t in _rels(archive, sheet_part).values() if t.endswith(".vml")]
+                for part in vml:
+                    for _, style, body in _SHAPE.findall(archive.read(part).decode("utf-8", "replace")):
+                        anchor = _ANCHOR.search(body)
+                        size = {k: float(v) * (4 / 3 if unit == "pt" else 1) for k, v, unit in _SIZE.findall(style)}
+                        if anchor and "width" in size and "height" in size:
+                            key = (int(anchor.group(1)), int(anchor.group(2)))
+                            out.setdefault(_unescape(name), {})[key] = (size["width"], size["height"])
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return {}
+    return out
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+
+
+def _restore_note_sizes(path: Path, book) -> None:
+    """openpyxl gives every note a default box on save; give them back the sizes they had."""
+    sizes = note_sizes(path)
+    for sheet in book.worksheets:
+        for (row, col), (width, height) in sizes.get(sheet.title, {}).items():
+            comment = sheet.cell(row + 1, col + 1).comment
+            if comment is not None:
+                comment.width, comment.height = round(width), round(height)
