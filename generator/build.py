@@ -75,8 +75,12 @@ def build_deck(workbook: str | Path, out: str | Path | None = None, *, lang: str
                template: str | Path | None = None, previous: str | Path | None = None,
                pdf: bool = False, narrative_dir: str | Path | None = None) -> BuildResult:
     """The whole job for one workbook file. ``out`` defaults to ``default_deck_name`` in the current folder."""
+    from salesdeck.generator import warmup
+
+    ready = warmup.start(lang, template)  # uses the core calamine leaves idle while it parses
     model = load(workbook)
     previous_model = load(previous) if previous else None
+    ready.wait()
     out = Path(out) if out else Path(default_deck_name(Path(workbook)))
     return deck_from_model(model, out, lang=lang, template=template, previous=previous_model,
                            pdf=pdf, narrative_dir=narrative_dir)

@@ -8,6 +8,7 @@ company's master, theme and slide size are kept and its slides removed.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
 
 from salesdeck.errors import TemplateError
@@ -52,24 +54,76 @@ class Layouts:
 
 
 def open_presentation(template: Path | None):
-    """A Presentation with no slides: the company template's, or our widened default."""
+    """A Presentation with no slides: the company template's, or our widened default.
+
+    The prepared package is kept per process (a batch renders many decks from
+    one template), and part names are handed out without re-walking the
+    package for every new slide, chart and note.
+    """
     if template is None:
-        prs = Presentation()
-        _widen(prs)
-        _recolour_default_theme(prs)
-        _no_all_caps(prs)
-        return prs
-    template = Path(template)
-    if not template.is_file():
-        raise TemplateError(f"template {template} does not exist", hint="pass a .pptx or .potx file")
-    if not zipfile.is_zipfile(template):
-        raise TemplateError(f"template {template.name} is not a PowerPoint file (expected .pptx or .potx)")
+        blob = _default_package()
+    else:
+        template = Path(template)
+        if not template.is_file():
+            raise TemplateError(f"template {template} does not exist", hint="pass a .pptx or .potx file")
+        if not zipfile.is_zipfile(template):
+            raise TemplateError(f"template {template.name} is not a PowerPoint file (expected .pptx or .potx)")
+        stat = template.stat()
+        blob = _template_package(str(template.resolve()), stat.st_mtime_ns, stat.st_size)
+    prs = Presentation(io.BytesIO(blob))
+    _quick_partnames(prs.part.package)
+    return prs
+
+
+@functools.lru_cache(maxsize=1)
+def _default_package() -> bytes:
+    prs = Presentation()
+    _widen(prs)
+    _recolour_default_theme(prs)
+    _no_all_caps(prs)
+    return _prepared(prs)
+
+
+@functools.lru_cache(maxsize=4)
+def _template_package(path: str, mtime_ns: int, size: int) -> bytes:
+    template = Path(path)
     try:
         prs = Presentation(_as_presentation(template))
     except Exception as exc:  # python-pptx raises several types for broken packages
         raise TemplateError(f"template {template.name} cannot be opened: {exc}") from None
     _remove_slides(prs)
-    return prs
+    return _prepared(prs)
+
+
+def _prepared(prs) -> bytes:
+    prs.notes_master  # noqa: B018 - created once here rather than on the first speaker note
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return buffer.getvalue()
+
+
+def _quick_partnames(package) -> None:
+    """Give ``package`` a next_partname that remembers the names it handed out.
+
+    python-pptx walks every relationship of the package for each new part
+    (quadratic in the deck's size); the result is the same: the highest free
+    number not above the count of names with that prefix plus one.
+    """
+    used: dict[str, set[str]] = {}
+
+    def next_partname(tmpl: str) -> PackURI:
+        prefix = tmpl[: (tmpl % 42).find("42")]
+        names = used.get(prefix)
+        if names is None:
+            names = used[prefix] = {str(p.partname) for p in package.iter_parts() if p.partname.startswith(prefix)}
+        for n in range(len(names) + 1, 0, -1):
+            candidate = tmpl % n
+            if candidate not in names:
+                names.add(candidate)
+                return PackURI(candidate)
+        raise AssertionError("no free part name")  # pragma: no cover - n = len + 1 is always free
+
+    package.next_partname = next_partname
 
 
 _TEMPLATE_MAIN = b"presentationml.template.main+xml"

@@ -12,6 +12,7 @@ are the subtitle.
 
 from __future__ import annotations
 
+import functools
 import traceback
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,33 @@ __all__ = ["Narrative", "DEFAULT_DIR"]
 #: The packaged narrative templates (zh/ and en/ inside); generator/ and templates/ are siblings
 #: both in the source tree and once installed (salesdeck/generator, salesdeck/templates).
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "templates" / "narrative"
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(lang: str, search_path: tuple[str, ...]) -> SandboxedEnvironment:
+    """One environment per language and folder, so templates compile once per process
+    (the loader still notices a template edited on disk)."""
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(list(search_path), encoding="utf-8"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=False,  # keep the newline after a block tag at a line end: line 2 is the subtitle
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update({
+        "money": lambda v: numfmt.money(v, lang),
+        "num": numfmt.number,
+        "count": numfmt.count,
+        "pct": numfmt.pct,
+        "pct1": lambda v: numfmt.pct(v, 1),
+        "delta": numfmt.delta,
+        "points": numfmt.delta_points,
+        "signed": lambda v: numfmt.delta_points(v, 0),
+        "month": lambda v: numfmt.month_label(v, lang),
+        "date": lambda v: numfmt.date(v, lang),
+    })
+    return env
 
 
 def _search_path(lang: str, user_dir: Path | None) -> list[str]:
@@ -50,26 +78,15 @@ class Narrative:
 
     def __init__(self, lang: str = "zh", user_dir: Path | None = None):
         self.lang = lang
-        self.env = SandboxedEnvironment(
-            loader=jinja2.FileSystemLoader(_search_path(lang, user_dir), encoding="utf-8"),
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            trim_blocks=False,  # keep the newline after a block tag at a line end: line 2 is the subtitle
-            lstrip_blocks=True,
-            keep_trailing_newline=False,
-        )
-        self.env.filters.update({
-            "money": lambda v: numfmt.money(v, lang),
-            "num": numfmt.number,
-            "count": numfmt.count,
-            "pct": numfmt.pct,
-            "pct1": lambda v: numfmt.pct(v, 1),
-            "delta": numfmt.delta,
-            "points": numfmt.delta_points,
-            "signed": lambda v: numfmt.delta_points(v, 0),
-            "month": lambda v: numfmt.month_label(v, lang),
-            "date": lambda v: numfmt.date(v, lang),
-        })
+        self.env = _environment(lang, tuple(_search_path(lang, user_dir)))
+
+    def warm(self) -> None:
+        """Compile every template of this language now (they are kept for the process)."""
+        for name in self.env.list_templates(extensions=["j2"]):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass  # reported properly, with its line, when the slide is written
 
     def render(self, name: str, **context: Any) -> str:
         """The rendered text of ``<name>.j2`` (stripped)."""

@@ -186,6 +186,22 @@ def test_same_spec_gives_the_same_bytes(deck, tmp_path):
     assert again.read_bytes() == deck.read_bytes()
 
 
+def test_every_slide_has_its_own_notes_and_chart_parts(deck, prs):
+    import zipfile
+
+    with zipfile.ZipFile(deck) as z:
+        names = z.namelist()
+    assert len(names) == len(set(names))
+    notes = [s.notes_slide.part.partname for s in prs.slides if s.has_notes_slide]
+    content = [s for s in prs.slides if "来源" in (s.notes_slide.notes_text_frame.text if s.has_notes_slide else "")]
+    assert len(notes) == len(set(notes)) == len(content) == 9
+    charts = [shape.chart.part.partname for s in prs.slides for shape in s.shapes if shape.has_chart]
+    assert len(charts) == len(set(charts)) == 2
+    workbooks = [shape.chart.part.chart_workbook.xlsx_part.partname
+                 for s in prs.slides for shape in s.shapes if shape.has_chart]
+    assert len(set(workbooks)) == 2
+
+
 def test_fixed_document_properties(prs):
     props = prs.core_properties
     assert props.title == "2026年10月销售月例会"
@@ -216,6 +232,20 @@ def test_four_by_three_template_keeps_size_layouts_and_theme(four_three_deck):
     for slide in prs.slides:
         for shape in slide.shapes:
             assert shape.left + shape.width <= prs.slide_width and shape.top + shape.height <= prs.slide_height
+
+
+def test_a_template_edited_between_decks_is_read_again(tmp_path):
+    from pptx import Presentation as New
+
+    template = tmp_path / "company.pptx"
+    templates.four_by_three(template)
+    render_deck(make_spec(), tmp_path / "first.pptx", template=template)
+    widened = New(str(template))
+    widened.slide_width = Emu(12192000)
+    widened.save(str(template))
+    render_deck(make_spec(), tmp_path / "second.pptx", template=template)
+    assert Presentation(str(tmp_path / "first.pptx")).slide_width == Emu(9144000)
+    assert Presentation(str(tmp_path / "second.pptx")).slide_width == Emu(12192000)
 
 
 def test_layouts_are_chosen_by_type_not_position(tmp_path):

@@ -112,12 +112,13 @@ def empty_frame(table_key: str) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def conform(table_key: str, frame: pd.DataFrame) -> pd.DataFrame:
+def conform(table_key: str, frame: pd.DataFrame, *, typed: bool = False) -> pd.DataFrame:
     """Give ``frame`` exactly the contract's columns and dtypes.
 
     Missing optional columns are added blank; values are converted (numbers to
     float, dates to datetime64, month columns to the first of the month).
-    Used by the reader after validation and by the sample generator.
+    Used by the reader after validation (``typed``: its text columns already
+    hold None, never NaN, for blanks) and by the sample generator.
     """
     table = contract.TABLES[table_key]
     n = len(frame)
@@ -129,12 +130,14 @@ def conform(table_key: str, frame: pd.DataFrame) -> pd.DataFrame:
         else:
             values = pd.Series([None] * n, index=index, dtype="object")
         if col.type in NUMERIC_TYPES:
-            values = pd.to_numeric(values, errors="raise").astype("float64")
+            if values.dtype != "float64":  # the reader's columns already are
+                values = pd.to_numeric(values, errors="raise").astype("float64")
         elif col.type in DATE_TYPES:
-            values = pd.to_datetime(values).astype("datetime64[ns]")
+            if values.dtype != "datetime64[ns]":
+                values = pd.to_datetime(values).astype("datetime64[ns]")
             if col.type == "month":
                 values = values.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
-        else:
+        elif not (typed and values.dtype == object):
             values = values.astype("object").where(values.notna(), None)
         out[col.key] = values
     rows = frame["_row"].reset_index(drop=True) if "_row" in frame.columns else pd.Series(np.zeros(n, dtype="int64"))

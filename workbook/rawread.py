@@ -1,17 +1,25 @@
 """Open a spreadsheet file safely and return its sheets as raw grids.
 
 Before anything is handed to python-calamine the file is sniffed and, for zip
-based formats (xlsx, xlsm, ods), every member is streamed once with bounded
-memory: declared and actual sizes are checked (zip bombs), any XML part that
-declares a ``<!DOCTYPE`` is refused (so no entity is ever resolved), and cells
-stored as Excel error values (``t="e"``, which calamine returns as ``''``) are
-noted so the grid can show them as ``#DIV/0!``, ``#N/A``, ...
+based formats (xlsx, xlsm, ods), the central directory is checked: member
+count, declared sizes and compression ratio (zip bombs). Then, while calamine
+parses the sheets in a worker thread (it releases the GIL, so this uses a
+second core), every member is streamed once with bounded memory: actual sizes
+must match the declared ones, any XML part that declares a ``<!DOCTYPE`` is
+refused (so no entity is ever resolved), and cells stored as Excel error
+values (``t="e"``, which calamine returns as ``''``) are noted so the grid can
+show them as ``#DIV/0!``, ``#N/A``, ... Running the two together is safe
+because calamine itself stops at a member's declared size ("File is larger
+than its declared uncompressed size"), and the declared sizes were checked
+first; when the scan refuses the file its reason wins and the grids are
+dropped.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -70,10 +78,14 @@ def read_raw(path: str | Path) -> RawWorkbook:
         raise NotAWorkbookError(f"{name}: the file is empty (0 bytes), not a workbook")
     if head.startswith(_OLE_MAGIC):
         _check_ole(path)
-        return _calamine(path, "xls", {})
+        return RawWorkbook(str(path), "xls", _calamine_grids(path))
     if head[:4] in _ZIP_MAGIC:
-        fmt, errors = _check_zip(path)
-        return _calamine(path, fmt, errors)
+        fmt = _zip_format(path)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine") as pool:
+            grids = pool.submit(_calamine_grids, path)
+            errors = _scan_zip(path)  # raises first: its reason is the one to show
+            sheets = grids.result()
+        return RawWorkbook(str(path), fmt, _with_errors(sheets, errors))
     raise NotAWorkbookError(f"{name}: {_describe_other(path)}; save it from Excel as .xlsx")
 
 
@@ -113,29 +125,37 @@ def _check_ole(path: Path) -> None:
         raise NotAWorkbookError(f"{path.name}: an Office file that is not an Excel workbook (e.g. a Word document)")
 
 
-def _check_zip(path: Path) -> tuple[str, dict[str, dict[tuple[int, int], str]]]:
-    """Check a zip container; return its format and the error cells per sheet part."""
-    name = path.name
+def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
-        zf = zipfile.ZipFile(path)
+        return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise NotAWorkbookError(f"{name}: damaged or truncated file (not a readable zip: {exc})") from exc
-    with zf:
+        raise NotAWorkbookError(f"{path.name}: damaged or truncated file (not a readable zip: {exc})") from exc
+
+
+def _zip_format(path: Path) -> str:
+    """Check a zip container's directory (sizes, kind of document); return "xlsx" or "ods"."""
+    name = path.name
+    with _open_zip(path) as zf:
         infos = zf.infolist()
         _check_sizes(name, infos)
         names = {i.filename for i in infos}
         if "mimetype" in names and zf.read("mimetype").strip() == _ODS_MIME:
-            fmt = "ods"
-        elif "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-            fmt = "xlsx"
-        elif "word/document.xml" in names or "ppt/presentation.xml" in names:
-            raise NotAWorkbookError(f"{name}: a Word or PowerPoint file, not an Excel workbook")
-        else:
-            raise NotAWorkbookError(f"{name}: a zip archive that is not an Excel workbook")
+            return "ods"
         if "xl/workbook.bin" in names:
             raise NotAWorkbookError(f"{name}: binary workbooks (.xlsb) are not supported; save it as .xlsx")
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "word/document.xml" in names or "ppt/presentation.xml" in names:
+            raise NotAWorkbookError(f"{name}: a Word or PowerPoint file, not an Excel workbook")
+        raise NotAWorkbookError(f"{name}: a zip archive that is not an Excel workbook")
+
+
+def _scan_zip(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Stream every member once; return the error cells per sheet name."""
+    name = path.name
+    with _open_zip(path) as zf:
         errors: dict[str, dict[tuple[int, int], str]] = {}
-        for info in infos:
+        for info in zf.infolist():
             if info.is_dir():
                 continue
             found = _stream_member(name, zf, info, want_errors=info.filename.startswith("xl/worksheets/"))
@@ -143,7 +163,7 @@ def _check_zip(path: Path) -> tuple[str, dict[str, dict[tuple[int, int], str]]]:
                 errors[info.filename] = found
         if errors:
             errors = _errors_by_sheet_name(zf, errors)
-    return fmt, errors
+    return errors
 
 
 def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
@@ -172,11 +192,10 @@ def _stream_member(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, want_e
                 if seen > max(info.file_size, 0) + CHUNK or seen > MAX_MEMBER_BYTES:
                     raise NotAWorkbookError(f"{name}: refused, part {info.filename} unpacks beyond its declared size")
                 buf = tail + chunk
-                for marker in _FORBIDDEN_MARKUP:
-                    if marker in buf:
-                        raise NotAWorkbookError(
-                            f"{name}: refused, part {info.filename} declares a DOCTYPE/ENTITY "
-                            "(Excel never writes one; the file may try to read other files)")
+                if _declares_dtd(buf):
+                    raise NotAWorkbookError(
+                        f"{name}: refused, part {info.filename} declares a DOCTYPE/ENTITY "
+                        "(Excel never writes one; the file may try to read other files)")
                 if want_errors:
                     cut = buf.rfind(b"<c ")
                     scan, tail = (buf[:cut], buf[min(cut, len(buf) - 32):]) if cut > 0 else (buf, buf[-32:])
@@ -193,6 +212,11 @@ def _stream_member(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, want_e
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise NotAWorkbookError(f"{name}: damaged or truncated file (part {info.filename}: {exc})") from exc
     return found
+
+
+def _declares_dtd(buf: bytes) -> bool:
+    # one cheap scan for "<!" (UTF-8 or UTF-16) before looking for the markers themselves
+    return (b"<!" in buf or b"<\x00!\x00" in buf) and any(marker in buf for marker in _FORBIDDEN_MARKUP)
 
 
 def _collect_errors(data: bytes, found: dict) -> None:
@@ -227,27 +251,31 @@ def _errors_by_sheet_name(zf: zipfile.ZipFile, by_part: dict) -> dict:
     return out
 
 
-def _calamine(path: Path, fmt: str, errors: dict) -> RawWorkbook:
+def _calamine_grids(path: Path) -> dict[str, list[list]]:
+    """Every sheet as calamine reads it (error cells come back as '')."""
     from python_calamine import CalamineWorkbook
 
     name = path.name
     try:
         book = CalamineWorkbook.from_path(str(path))
-        sheets = {}
-        for sheet_name in book.sheet_names:
-            rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-            for (r, c), code in errors.get(sheet_name, {}).items():
-                if r < len(rows) and c < len(rows[r]):
-                    rows[r][c] = code
-            sheets[sheet_name] = rows
-    except NotAWorkbookError:
-        raise
+        return {sheet: book.get_sheet_by_name(sheet).to_python(skip_empty_area=False) for sheet in book.sheet_names}
     except Exception as exc:  # noqa: BLE001 - calamine raises many types; all mean "cannot read"
         kind = type(exc).__name__
         if "Password" in kind:
             raise NotAWorkbookError(f"{name}: the workbook is password-protected; remove the password and save it again") from exc
         raise NotAWorkbookError(f"{name}: cannot be read as a workbook ({kind}: {str(exc)[:200]})") from exc
-    return RawWorkbook(str(path), fmt, sheets)
+
+
+def _with_errors(sheets: dict[str, list[list]], errors: dict) -> dict[str, list[list]]:
+    """Put the error codes the scan found back into the cells calamine left empty."""
+    for sheet_name, cells in errors.items():
+        rows = sheets.get(sheet_name)
+        if rows is None:
+            continue
+        for (r, c), code in cells.items():
+            if r < len(rows) and c < len(rows[r]):
+                rows[r][c] = code
+    return sheets
 
 
 def column_letter(index: int) -> str:

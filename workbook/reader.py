@@ -99,7 +99,7 @@ def _build(sheets: dict[str, Grid], source: str | None) -> tuple[model.SalesWork
     frames: dict[str, pd.DataFrame] = {}
     for key, read in reads.items():
         kept = read.frame[~read.bad] if read.bad.any() else read.frame
-        frames[key] = model.conform(key, kept)
+        frames[key] = model.conform(key, kept, typed=True)
     if "stages" not in frames or frames["stages"].empty:
         frames["stages"] = _default_stages()
     locations = {

@@ -301,27 +301,110 @@ def parse_value(value: object, type_: str, choices: tuple[contract.Choice, ...] 
 # ------------------------------------------------------------------ whole columns
 _BLANK = object()
 _NUMERIC_TYPES = [float, int, np.float64, np.int64]
-_DATE_TYPES = [dt.date, dt.datetime, pd.Timestamp]
 
 
 def _types(values: list) -> pd.Series:
     return pd.Series(list(map(type, values)), dtype=object)
 
 
-def parse_column(values: list, column: contract.Column) -> ParsedColumn:
-    """Parse one column's raw values; fast path first, per-cell parser for the rest."""
-    series = pd.Series(values, dtype=object)
-    blank = (series.isna() | series.isin([""])).to_numpy(copy=True)
+def parse_column(values, column: contract.Column) -> ParsedColumn:
+    """Parse one column's raw values (a list or object array): each distinct value once."""
     kind = column.type
     if kind in ("int", "number", "money", "rate", "ratio"):
+        series = pd.Series(values, dtype=object)
+        blank = (series.isna() | series.isin([""])).to_numpy(copy=True)
         return _numeric_column(values, series, blank, column)
     if kind in ("date", "month"):
-        return _date_column(values, series, blank, column)
+        return _date_column(values, column)
     if kind == "choice":
-        return _generic_column(series, blank, column, lambda v: parse_choice(v, column.choices))
+        return _generic_column(values, column, lambda v: parse_choice(v, column.choices))
     if kind == "stage":
-        return _generic_column(series, blank, column, parse_stage)
-    return _text_column(values, series, blank, column)
+        return _generic_column(values, column, parse_stage)
+    return _generic_column(values, column, _fast_text)
+
+
+_OK, _PROBLEM, _BLANKED = 0, 1, 2
+
+
+@dataclass
+class _Distinct:
+    """A column factorised: each cell's code, and per distinct value its status and parsed value."""
+
+    cells: np.ndarray         # the raw values (object array)
+    codes: np.ndarray         # per cell: index into the per-value lists, -1 for None/NaN
+    status: np.ndarray        # per cell: _OK, _PROBLEM or _BLANKED
+    parsed: list              # per distinct value (None unless parsed)
+    messages: list            # per distinct value (message when it is a problem)
+
+    def problems(self, column: contract.Column, offset: np.ndarray | None = None) -> list[Problem]:
+        expected = expected_for(column)
+        found = []
+        for k in np.flatnonzero(self.status == _PROBLEM):
+            pos = int(offset[k]) if offset is not None else int(k)
+            found.append(Problem(pos, self.cells[k], expected, self.messages[self.codes[k]]))
+        return found
+
+
+def _distinct(cells, parser) -> _Distinct:
+    """Factorise ``cells`` and parse each distinct value once (whitespace-only text counts as blank)."""
+    cells = cells if isinstance(cells, np.ndarray) and cells.dtype == object else _object_array(cells)
+    codes, uniques = _factorize(cells)
+    # (status, parsed, message) per distinct value; plain text (most of them) inline
+    results = _text_results(uniques) if parser is _fast_text else [_parse_one(v, parser) for v in uniques]
+    status = np.array([r[0] for r in results] + [_BLANKED], dtype=np.int8)[codes]
+    parsed = [r[1] for r in results]
+    messages = [r[2] for r in results]
+    return _Distinct(cells, codes, status, parsed, messages)
+
+
+def _parse_one(value, parser) -> tuple[int, object, str | None]:
+    if isinstance(value, str) and not value.strip():
+        return _BLANKED, None, None
+    try:
+        return _OK, parser(value), None
+    except ParseError as exc:
+        return _PROBLEM, None, exc.message
+
+
+def _text_results(uniques: list) -> list[tuple[int, object, str | None]]:
+    results = []
+    append = results.append
+    for value in uniques:
+        if type(value) is str:
+            text = value.strip()
+            if text and (text[0] != "#" or text.upper() not in EXCEL_ERRORS):
+                append((_OK, text, None))
+                continue
+        append(_parse_one(value, _fast_text))
+    return results
+
+
+def _object_array(values) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _factorize(cells: np.ndarray) -> tuple[np.ndarray, list]:
+    """pd.factorize, except that TRUE/FALSE stay apart from 1/0 (Python counts them equal)."""
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    uniques = list(uniques)
+    suspects = [k for k, u in enumerate(uniques) if type(u) in _BOOLISH and (u == 0 or u == 1)]
+    if not suspects:
+        return codes, uniques
+    codes = codes.copy()
+    seen: dict[tuple[bool, float], int] = {(type(uniques[k]) is bool, float(uniques[k])): k for k in suspects}
+    for pos in np.flatnonzero(np.isin(codes, suspects)):
+        value = cells[pos]
+        key = (type(value) is bool, float(value))
+        if key not in seen:
+            seen[key] = len(uniques)
+            uniques.append(value)
+        codes[pos] = seen[key]
+    return codes, uniques
+
+
+_BOOLISH = (bool, int, float, np.bool_, np.int64, np.float64)
 
 
 def _per_cell(series: pd.Series, positions: np.ndarray, parser, column, blank: np.ndarray) -> tuple[np.ndarray, list, list[Problem]]:
@@ -330,28 +413,12 @@ def _per_cell(series: pd.Series, positions: np.ndarray, parser, column, blank: n
     Returns (positions parsed, their values, problems); whitespace-only cells are
     marked blank in ``blank``.
     """
-    subset = series.iloc[positions]
-    codes, uniques = pd.factorize(subset, use_na_sentinel=True)
-    results: list[tuple[int, object]] = []  # 0 ok, 1 problem, 2 blank
-    for value in uniques:
-        if isinstance(value, str) and not value.strip():
-            results.append((2, None))
-            continue
-        try:
-            results.append((0, parser(value)))
-        except ParseError as exc:
-            results.append((1, exc.message))
-    status = np.array([r[0] for r in results] + [2], dtype=np.int8)[codes]
-    problems: list[Problem] = []
-    expected = expected_for(column)
-    for k in np.flatnonzero(status == 1):
-        pos = int(positions[k])
-        problems.append(Problem(pos, series.iat[pos], expected, results[codes[k]][1]))
-    blank[positions[status == 2]] = True
-    ok = np.flatnonzero(status == 0)
-    table = np.empty(len(results), dtype=object)
-    table[:] = [r[1] for r in results]
-    return positions[ok], table[codes[ok]], problems
+    found = _distinct(series.to_numpy()[positions], parser)
+    blank[positions[found.status == _BLANKED]] = True
+    ok = np.flatnonzero(found.status == _OK)
+    table = np.empty(len(found.parsed), dtype=object)
+    table[:] = found.parsed
+    return positions[ok], table[found.codes[ok]], found.problems(column, positions)
 
 
 def _numeric_column(values: list, series: pd.Series, blank: np.ndarray, column: contract.Column) -> ParsedColumn:
@@ -390,31 +457,13 @@ def _numeric_column(values: list, series: pd.Series, blank: np.ndarray, column: 
     return ParsedColumn(pd.Series(out, dtype="float64"), blank, problems)
 
 
-def _date_column(values: list, series: pd.Series, blank: np.ndarray, column: contract.Column) -> ParsedColumn:
-    n = len(values)
-    is_date = _types(values).isin(_DATE_TYPES).to_numpy(copy=True)
-    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    if is_date.any():
-        stamps = pd.to_datetime(series[is_date])
-        plausible = ((stamps >= pd.Timestamp(FIRST_YEAR, 1, 1)) & (stamps < pd.Timestamp(LAST_YEAR + 1, 1, 1))).to_numpy()
-        where = np.flatnonzero(is_date)
-        out[where[plausible]] = stamps[plausible].astype("datetime64[ns]").to_numpy()
-        is_date[where[~plausible]] = False  # the per-cell parser explains what is wrong
-    slow = np.flatnonzero(~is_date & ~blank)
-    problems: list[Problem] = []
-    if len(slow):
-        parser = parse_month if column.type == "month" else parse_date
-        done, parsed, problems = _per_cell(series, slow, parser, column, blank)
-        if len(done):
-            out[done] = pd.to_datetime(pd.Series(parsed, dtype=object)).astype("datetime64[ns]").to_numpy()
-    result = pd.Series(out, dtype="datetime64[ns]")
-    if column.type == "month":
-        result = result.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
-    return ParsedColumn(result, blank, problems)
-
-
-def _text_column(values: list, series: pd.Series, blank: np.ndarray, column: contract.Column) -> ParsedColumn:
-    return _generic_column(series, blank, column, _fast_text)
+def _date_column(values, column: contract.Column) -> ParsedColumn:
+    parser = parse_month if column.type == "month" else parse_date
+    found = _distinct(values, parser)
+    stamps = [p.to_datetime64() if p is not None else np.datetime64("NaT") for p in found.parsed]
+    table = np.array(stamps + [np.datetime64("NaT")], dtype="datetime64[ns]")
+    out = table[np.where(found.status == _OK, found.codes, -1)]
+    return ParsedColumn(pd.Series(out, dtype="datetime64[ns]"), found.status == _BLANKED, found.problems(column))
 
 
 def _fast_text(value: object) -> str:
@@ -425,10 +474,9 @@ def _fast_text(value: object) -> str:
     return parse_text(value)
 
 
-def _generic_column(series: pd.Series, blank: np.ndarray, column: contract.Column, parser) -> ParsedColumn:
-    out = np.full(len(series), None, dtype=object)
-    positions = np.flatnonzero(~blank)
-    done, parsed, problems = _per_cell(series, positions, parser, column, blank)
-    if len(done):
-        out[done] = parsed
-    return ParsedColumn(pd.Series(out, dtype=object), blank, problems)
+def _generic_column(values, column: contract.Column, parser) -> ParsedColumn:
+    found = _distinct(values, parser)
+    table = np.empty(len(found.parsed) + 1, dtype=object)
+    table[:] = found.parsed + [None]
+    out = table[np.where(found.status == _OK, found.codes, -1)]
+    return ParsedColumn(pd.Series(out, dtype=object), found.status == _BLANKED, found.problems(column))

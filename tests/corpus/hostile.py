@@ -64,6 +64,32 @@ def zip_bomb_declared(tmp: Path, valid: Path) -> Path:
     return path
 
 
+def zip_bomb_understated(tmp: Path, valid: Path) -> Path:
+    """A sheet of ~40 MB of rows whose headers claim 100 KB: the lie is only seen while inflating."""
+    path = tmp / "understated-bomb.xlsx"
+    row = b'<row><c><v>1</v></c><c><v>2</v></c><c><v>3</v></c></row>' * 10_000
+    with zipfile.ZipFile(valid) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                with dst.open(info.filename, "w") as fh:
+                    fh.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet '
+                             b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+                    for _ in range(80):
+                        fh.write(row)
+                    fh.write(b"</sheetData></worksheet>")
+            else:
+                dst.writestr(info, src.read(info))
+    data = bytearray(path.read_bytes())
+    for signature, size_at, name_len_at, name_at in ((rb"PK\x01\x02", 24, 28, 46), (rb"PK\x03\x04", 22, 26, 30)):
+        for match in re.finditer(signature, bytes(data)):
+            start = match.start()
+            name_len = struct.unpack_from("<H", data, start + name_len_at)[0]
+            if bytes(data[start + name_at: start + name_at + name_len]) == b"xl/worksheets/sheet1.xml":
+                struct.pack_into("<I", data, start + size_at, 100_000)
+    path.write_bytes(bytes(data))
+    return path
+
+
 def xxe(tmp: Path, valid: Path) -> Path:
     """A workbook whose first sheet declares an external entity reading a local secret file."""
     secret = tmp / "secret.txt"
@@ -110,6 +136,7 @@ HOSTILE = {
     "csv renamed .xlsx": (csv_renamed, "CSV"),
     "zip bomb (ratio)": (zip_bomb_ratio, "zip bomb"),
     "zip bomb (declared size)": (zip_bomb_declared, "zip bomb"),
+    "zip bomb (size understated)": (zip_bomb_understated, "damaged or truncated"),
     "xml external entity": (xxe, "DOCTYPE"),
     "password-protected": (encrypted, "password-protected"),
     "word document in disguise": (word_zip, "not an Excel workbook"),

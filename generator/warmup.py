@@ -1,0 +1,50 @@
+"""Get the renderer ready while the workbook is still being read.
+
+python-calamine parses the big sheets without holding the GIL, so for a large
+workbook one core sits idle for most of the read. ``start`` uses it: in a
+background thread it loads what every deck needs and keeps for the process
+(renderer modules, the prepared template, the narrative templates compiled,
+the fonts text is measured with). It only fills caches the build would fill
+anyway, so it never changes a deck; if anything fails here the build meets
+the same problem later and reports it properly.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+__all__ = ["start", "Warmup"]
+
+
+class Warmup:
+    """A running warm-up; ``wait`` before rendering so no work is done twice."""
+
+    def __init__(self, lang: str | None, template: Path | None) -> None:
+        self._thread = threading.Thread(target=self._run, args=(lang, template), name="salesdeck-warmup", daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _run(lang: str | None, template: Path | None) -> None:
+        try:
+            import xlsxwriter  # noqa: F401 - python-pptx writes every chart's workbook with it
+
+            from salesdeck.generator import analysis, charts, render  # noqa: F401
+            from salesdeck.generator.layouts import open_presentation
+            from salesdeck.generator.narrative import Narrative
+            from salesdeck.generator.text import text_width
+
+            open_presentation(template)
+            Narrative(lang or "zh").warm()
+            text_width("销售额 Sales 1,234.5万", 12)
+            text_width("销售额 Sales 1,234.5万", 12, bold=True)
+        except Exception:  # noqa: BLE001 - the build itself will raise this with its proper message
+            pass
+
+    def wait(self) -> None:
+        self._thread.join()
+
+
+def start(lang: str | None = None, template: str | Path | None = None) -> Warmup:
+    """Begin warming up for a deck in ``lang`` (default zh) on ``template`` (default ours)."""
+    return Warmup(lang, Path(template) if template else None)
