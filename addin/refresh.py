@@ -44,6 +44,7 @@ import pandas as pd
 
 from salesdeck import calc
 from salesdeck.errors import CalcError, OutputError
+from salesdeck.timing import step
 from salesdeck.workbook import contract
 from salesdeck.workbook.model import SalesWorkbook
 from salesdeck.workbook.results_writer import RESULT_SHEET_NAMES, ResultTable, write_results
@@ -589,10 +590,13 @@ def refresh_file(src: str | Path, out: str | Path | None = None, in_place: bool 
     from salesdeck.workbook.rawread import read_raw
 
     src = Path(src)
-    raw = read_raw(src)
+    with step("read"):
+        raw = read_raw(src)
     sheets = {name: grid for name, grid in raw.sheets.items() if name not in RESULT_SHEET_NAMES}
-    model = reader.parse_sheets(sheets, source=str(src))
-    tables = compute_results(model)
+    with step("validate"):
+        model = reader.parse_sheets(sheets, source=str(src))
+    with step("compute"):
+        tables = compute_results(model)
     openable = src.suffix.lower() in (".xlsx", ".xlsm")
     if out is None:
         out = src if in_place and openable else default_output(src)
@@ -600,7 +604,8 @@ def refresh_file(src: str | Path, out: str | Path | None = None, in_place: bool 
     if Path(out).suffix.lower() != wanted:
         raise OutputError(f"{Path(out).name}: a refreshed copy of {src.name} must end in {wanted}")
     lang = "en" if model.settings.language == "en" else "zh"
-    write_results(src, out, tables, lang, heading(model), sheets=None if openable else raw.sheets)
+    with step("write"):
+        write_results(src, out, tables, lang, heading(model), sheets=None if openable else raw.sheets)
     return Refreshed(Path(out), model, tables)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from salesdeck.errors import Issue
 from salesdeck.generator.analysis import analyze
 from salesdeck.generator.spec import DeckSpec
+from salesdeck.timing import step
 from salesdeck.workbook.model import SalesWorkbook
 from salesdeck.workbook.reader import read_workbook
 
@@ -59,15 +60,18 @@ def deck_from_model(model: SalesWorkbook, out: str | Path, *, lang: str | None =
     from salesdeck.generator.scope import compact as one_per_part
 
     lang = lang or model.settings.language or "zh"
-    spec = analyze(model, lang, previous=previous, narrative_dir=Path(narrative_dir) if narrative_dir else None)
-    if compact:
-        spec = one_per_part(spec)
-    deck = render_deck(spec, out, template=Path(template) if template else None)
+    with step("compute"):
+        spec = analyze(model, lang, previous=previous, narrative_dir=Path(narrative_dir) if narrative_dir else None)
+        if compact:
+            spec = one_per_part(spec)
+    with step("render"):
+        deck = render_deck(spec, out, template=Path(template) if template else None)
     pdf_path = None
     if pdf:
         from salesdeck.generator.pdf import convert_to_pdf
 
-        pdf_path = convert_to_pdf(deck)
+        with step("pdf"):
+            pdf_path = convert_to_pdf(deck)
     return BuildResult(deck=Path(deck), spec=spec, pdf=pdf_path, warnings=list(model.warnings))
 
 

@@ -44,23 +44,31 @@ def _report(result) -> None:
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside the deck (needs LibreOffice).")
 @click.option("--narrative", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Folder of .j2 files overriding the packaged slide titles.")
+@click.option("--timings", is_flag=True, help="Also print how long each step took (read, validate, compute, render).")
 def build(workbook: Path, output: Path | None, lang: str | None, template: Path | None, previous: Path | None,
-          pdf: bool, narrative: Path | None) -> None:
+          pdf: bool, narrative: Path | None, timings: bool) -> None:
     """Turn a filled WORKBOOK into the six-part monthly sales-meeting deck.
 
     Prints the path of the deck (and of the PDF with --pdf). Exit status: 0
     on success, 1 when the workbook has errors (each listed with its
     sheet!cell), 2 when the file is not a workbook.
     """
+    import time
+
+    from salesdeck import timing
     from salesdeck.generator.build import build_deck
 
+    start = time.perf_counter()
     try:
-        result = build_deck(workbook, output, lang=lang, template=template, previous=previous, pdf=pdf,
-                            narrative_dir=narrative)
+        with timing.recording() as steps:
+            result = build_deck(workbook, output, lang=lang, template=template, previous=previous, pdf=pdf,
+                                narrative_dir=narrative)
     except WorkbookInvalidError as exc:
         _echo_issues(exc)
         raise
     _report(result)
+    if timings:
+        click.echo(timing.describe(steps, time.perf_counter() - start), err=True)
 
 
 @click.command("demo")

@@ -230,3 +230,15 @@ def test_own_narrative_folder_overrides_one_title(tmp_path):
     broken = run("build", workbook, "-o", tmp_path / "broken.pptx", "--narrative", tmp_path / "titles")
     assert broken.exit_code == 1
     assert "p1_kpis.j2" in broken.stderr and "Traceback" not in broken.output
+
+
+def test_timings_name_each_step_and_add_up_to_at_most_the_total(built, tmp_path):
+    _, workbook, _, _, _, _ = built
+    result = run("build", workbook, "-o", tmp_path / "timed.pptx", "--timings")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(tmp_path / "timed.pptx")
+    line = result.stderr.strip().splitlines()[-1]
+    steps = dict((name, float(sec)) for name, sec in re.findall(r"(\w+) (\d+\.\d\d) s", line))
+    assert list(steps) == ["read", "validate", "compute", "render", "total"]
+    assert sum(v for k, v in steps.items() if k != "total") <= steps["total"] + 0.02
+    assert "read" not in run("build", workbook, "-o", tmp_path / "quiet.pptx").stderr

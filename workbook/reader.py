@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesdeck.errors import Issue, WorkbookInvalidError
+from salesdeck.timing import step
 from salesdeck.workbook import contract, model, validate, values
 from salesdeck.workbook.rawread import read_raw
 from salesdeck.workbook.tables import FoundTable, Grid, cut_below, find_tables, header_like_rows
@@ -35,8 +36,10 @@ def read_workbook(path: str | Path, *, strict: bool = True) -> model.SalesWorkbo
     ``strict``) WorkbookInvalidError listing every error. With ``strict=False``
     the rows with errors are dropped and the errors kept in ``issues``.
     """
-    raw = read_raw(path)
-    return parse_sheets(raw.sheets, source=str(path), strict=strict)
+    with step("read"):
+        raw = read_raw(path)
+    with step("validate"):
+        return parse_sheets(raw.sheets, source=str(path), strict=strict)
 
 
 def parse_sheets(sheets: dict[str, Grid], source: str | None = None, *, strict: bool = True) -> model.SalesWorkbook:
