@@ -13,7 +13,6 @@ import math
 import re
 
 from lxml import etree
-from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION, XL_TICK_MARK
@@ -21,6 +20,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from salesdeck.generator.chartbook import ChartData
 from salesdeck.generator.spec import ChartSpec
 from salesdeck.generator.style import RAG_FILL, RAG_TEXT, Box, Style
 from salesdeck.generator.text import Line, set_ea, set_font, write_lines
@@ -63,8 +63,8 @@ def add_chart(slide, spec: ChartSpec, box: Box, style: Style):
 
 
 # ---------------------------------------------------------------- chart kinds
-def _data(categories, series) -> CategoryChartData:
-    data = CategoryChartData()
+def _data(categories, series) -> ChartData:
+    data = ChartData()
     data.categories = [str(c) for c in categories]
     for name, values in series:
         data.add_series(str(name), [None if v is None else float(v) for v in values])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 
@@ -49,6 +49,13 @@ class Ctx:
     text: Narrative
     month: pd.Period
     previous: SalesWorkbook | None = None
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per run for ``key`` (shared selections such as the month's orders; never mutate them)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     # ------------------------------------------------------------ text
     def t(self, key: str) -> str:

@@ -6,12 +6,13 @@ from :mod:`salesdeck.calc`.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from salesdeck.generator.context import Ctx
 
 __all__ = [
-    "months_of", "orders_in", "history_orders", "monthly_sales", "sum_by", "targets_by",
+    "months_of", "orders_in", "month_orders", "history_in", "history_orders", "monthly_sales", "sum_by", "targets_by",
     "activities_in", "TARGET_RULE",
 ]
 
@@ -29,12 +30,33 @@ def months_of(values: pd.Series) -> pd.Series:
 
 
 def orders_in(frame: pd.DataFrame, *periods: pd.Period) -> pd.DataFrame:
-    """Orders dated in any of ``periods``."""
-    return frame[months_of(frame["date"]).isin(list(periods))]
+    """Orders dated in any of ``periods`` (compared as timestamps: no period conversion per row)."""
+    dates = frame["date"].to_numpy(dtype="datetime64[ns]")
+    mask = np.zeros(len(dates), dtype=bool)
+    for period in set(periods):
+        start = period.start_time.to_datetime64()
+        end = (period + 1).start_time.to_datetime64()
+        mask |= (dates >= start) & (dates < end)
+    return frame[mask]
+
+
+def month_orders(ctx: Ctx, *periods: pd.Period) -> pd.DataFrame:
+    """This workbook's orders in ``periods`` (default: the report month), selected once per run."""
+    periods = periods or (ctx.month,)
+    return ctx.memo(("orders", periods), lambda: orders_in(ctx.model.orders, *periods))
+
+
+def history_in(ctx: Ctx, *periods: pd.Period) -> pd.DataFrame:
+    """:func:`history_orders` in ``periods``, selected once per run."""
+    return ctx.memo(("history", periods), lambda: orders_in(history_orders(ctx), *periods))
 
 
 def history_orders(ctx: Ctx) -> pd.DataFrame:
     """This workbook's orders, plus last month's workbook's orders for months this one lacks."""
+    return ctx.memo("history", lambda: _history_orders(ctx))
+
+
+def _history_orders(ctx: Ctx) -> pd.DataFrame:
     orders = ctx.model.orders
     if ctx.previous is None or ctx.previous.orders.empty:
         return orders

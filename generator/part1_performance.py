@@ -19,7 +19,7 @@ def build(ctx: Ctx) -> PartSpec:
     slides: list[SlideSpec] = []
     if ctx.previous is not None:
         slides.append(review_slide(ctx))
-    month_orders = facts.orders_in(ctx.model.orders, ctx.month)
+    month_orders = facts.month_orders(ctx)
     if month_orders.empty:
         slides.append(ctx.empty("topic_performance", "orders"))
     else:
@@ -200,7 +200,7 @@ def bridge_slide(ctx: Ctx) -> SlideSpec | None:
 def _last_two_months(ctx: Ctx, by: str) -> tuple[pd.DataFrame, pd.Period]:
     """Sales per ``by`` (rows) for last month and this month (columns), and last month's period."""
     previous = ctx.month - 1
-    window = facts.orders_in(facts.history_orders(ctx), previous, ctx.month)
+    window = facts.history_in(ctx, previous, ctx.month)
     frame = window.assign(m=facts.months_of(window["date"]))
     grid = frame.pivot_table(index=by, columns="m", values="amount", aggfunc="sum", fill_value=0.0)
     return grid.reindex(columns=[previous, ctx.month], fill_value=0.0), previous

@@ -20,7 +20,7 @@ TOP_CUSTOMER_FRACTION = 0.2
 
 
 def build(ctx: Ctx) -> PartSpec:
-    month_orders = facts.orders_in(ctx.model.orders, ctx.month)
+    month_orders = facts.month_orders(ctx)
     slides = [funnel_slide(ctx), conversion_slide(ctx)]
     if month_orders.empty:
         slides.append(ctx.empty("topic_new_renewal", "orders"))
@@ -132,14 +132,15 @@ def new_renewal_slide(ctx: Ctx, month_orders: pd.DataFrame) -> SlideSpec:
 def order_counts(orders: pd.DataFrame) -> pd.Series:
     """Orders per month: distinct order IDs, each row without an ID counting as one order."""
     months = facts.months_of(orders["date"])
-    ids = orders["order_id"].where(orders["order_id"].notna(), "#row" + orders.index.astype(str))
+    ids = orders["order_id"]
+    if ids.isna().any():
+        ids = ids.where(ids.notna(), "#row" + orders.index.astype(str))
     return pd.DataFrame({"m": months, "id": ids}).groupby("m")["id"].nunique()
 
 
 def aov_slide(ctx: Ctx) -> SlideSpec:
-    orders = facts.history_orders(ctx)
     months = pd.period_range(ctx.month - 12, ctx.month, freq="M")
-    window = facts.orders_in(orders, *months)
+    window = facts.history_in(ctx, *months)
     sales = facts.monthly_sales(window).reindex(months)
     counts = order_counts(window).reindex(months)
     aov = pd.Series(np.where(counts > 0, sales / counts.where(counts > 0), np.nan), index=months)
@@ -147,7 +148,7 @@ def aov_slide(ctx: Ctx) -> SlideSpec:
     scale = numfmt.money_scale(aov, ctx.lang, ctx.model.settings.currency)
     line = ChartSpec("line", [str(m) for m in months], [Series(ctx.t("aov"), scale.values(aov))],
                      number_format=scale.number_format, title=f"{ctx.t('chart_aov')} ({scale.unit})")
-    year = facts.orders_in(orders, *pd.period_range(ctx.month - 11, ctx.month, freq="M"))
+    year = facts.history_in(ctx, *pd.period_range(ctx.month - 11, ctx.month, freq="M"))
     customers = facts.sum_by(year, "customer").clip(lower=0)
     top20 = top5 = None
     charts = [line]

@@ -73,7 +73,7 @@ def unit_activity(ctx: Ctx, unit: str) -> tuple[pd.DataFrame, tuple[float, float
 
 
 def below_target_slide(ctx: Ctx) -> SlideSpec:
-    month_orders = facts.orders_in(ctx.model.orders, ctx.month)
+    month_orders = facts.month_orders(ctx)
     unit = "rep"
     targets = facts.targets_by(ctx.model.targets, ctx.month, "rep")
     if targets[targets > 0].empty:
@@ -126,8 +126,8 @@ def below_target_slide(ctx: Ctx) -> SlideSpec:
 # ---------------------------------------------------------------- churn
 def churn_slide(ctx: Ctx) -> SlideSpec:
     months = [ctx.month - 2, ctx.month - 1, ctx.month]
-    window = facts.orders_in(facts.history_orders(ctx), *months)
-    if facts.orders_in(ctx.model.orders, ctx.month).empty:
+    window = facts.history_in(ctx, *months)
+    if facts.month_orders(ctx).empty:
         return ctx.empty("topic_churn", "orders")
     frame = window.assign(m=facts.months_of(window["date"]))
     grid = frame.pivot_table(index="customer", columns="m", values="amount", aggfunc="sum", fill_value=0.0)

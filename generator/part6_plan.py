@@ -38,7 +38,7 @@ def next_total(ctx: Ctx) -> Total | None:
 
 def _window(ctx: Ctx) -> pd.DataFrame:
     months = pd.period_range(ctx.month - (WEIGHT_MONTHS - 1), ctx.month, freq="M")
-    return facts.orders_in(facts.history_orders(ctx), *months)
+    return facts.history_in(ctx, *months)
 
 
 def weights(ctx: Ctx, dim: str) -> tuple[pd.Series, str]:

@@ -23,7 +23,7 @@ from salesdeck.generator.spec import DeckSpec, KpiCard, PartSpec, SlideSpec, Tab
 from salesdeck.generator.style import RAG_FILL, RAG_TEXT, Box, Style, style_for
 from salesdeck.generator.tables import add_table, layout_table, natural_width, paginate
 from salesdeck.generator.text import Line, fit_text, line_height, write_lines, write_paragraphs
-from salesdeck.ziputil import normalize_zip, normalize_zip_bytes
+from salesdeck.ziputil import save_presentation
 
 __all__ = ["render_deck", "CONTINUED", "NO_DATA"]
 
@@ -45,8 +45,7 @@ def render_deck(spec: DeckSpec, out_path, template: Path | None = None) -> Path:
     _fix_properties(prs, spec)
     out_path = Path(out_path)
     with atomic_path(out_path) as tmp:
-        prs.save(str(tmp))
-        normalize_zip(tmp)
+        save_presentation(prs, tmp)
     return out_path
 
 
@@ -393,7 +392,7 @@ def _drop_empty_placeholders(slide) -> None:
 
 
 def _fix_properties(prs, spec: DeckSpec) -> None:
-    """Fixed document properties and chart workbooks, so the same spec gives the same bytes."""
+    """Fixed document properties, so the same spec gives the same bytes."""
     props = prs.core_properties
     props.title = spec.title
     props.subject = spec.month_label
@@ -403,10 +402,4 @@ def _fix_properties(prs, spec: DeckSpec) -> None:
     props.created = props.modified = FIXED_DATE
     props.last_printed = FIXED_DATE
     props.language = "zh-CN" if spec.lang == "zh" else "en-US"
-    props.keywords = "salesdeck"
-    for slide in prs.slides:
-        for shape in slide.shapes:
-            if getattr(shape, "has_chart", False) and shape.has_chart:
-                workbook = shape.chart.part.chart_workbook.xlsx_part
-                if workbook is not None:
-                    workbook.blob = normalize_zip_bytes(workbook.blob)
+    props.keywords = "salesdeck"  # chart workbooks are written with fixed times already (chartbook)

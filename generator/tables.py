@@ -205,11 +205,13 @@ def add_table(slide, spec: TableSpec, layout: TableLayout, box: Box, style: Styl
     table = shape.table
     table.first_row = True
     table.horz_banding = False
-    for col, width in enumerate(layout.widths):
-        table.columns[col].width = Emu(width)
-    table.rows[0].height = Emu(layout.header_height)
-    for r, h in enumerate(layout.row_heights, start=1):
-        table.rows[r].height = Emu(h)
+    # set on the XML, then let python-pptx resize the frame once (its per-row setters resize it every time)
+    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, layout.widths):
+        grid_col.w = Emu(width)
+    for tr, h in zip(table._tbl.tr_lst, [layout.header_height, *layout.row_heights]):
+        tr.h = Emu(h)
+    table.notify_width_changed()
+    table.notify_height_changed()
     aligns = spec.align or ["l"] * len(spec.columns)
     rows = list(table._tbl.tr_lst)
     header_fill, white = _solid(scheme="accent1"), _solid(str(WHITE))

@@ -8,6 +8,7 @@ conservative estimate is used (CJK 1 em, Latin 0.6 em).
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 import shutil
@@ -17,7 +18,10 @@ from pathlib import Path
 
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
+from pptx.oxml.text import CT_RegularTextRun
+from pptx.text.text import TextFrame
 from pptx.util import Emu, Pt
 
 from salesdeck.generator.style import Style
@@ -257,7 +261,8 @@ def write_lines(frame, lines: list[Line], style: Style, *, align=None, anchor=MS
     """Replace a text frame's content with ``lines``, fonts (latin and East Asian) on every run.
 
     Callers size text with ``fit_text`` first; auto-size is off so what was
-    measured is what is drawn.
+    measured is what is drawn. Each distinct look is built once with
+    python-pptx's API (:func:`_paragraph_like`) and copied per line.
     """
     frame.clear()
     frame.word_wrap = True
@@ -265,6 +270,37 @@ def write_lines(frame, lines: list[Line], style: Style, *, align=None, anchor=MS
     frame.vertical_anchor = anchor
     frame.margin_left = frame.margin_right = Emu(margins)
     frame.margin_top = frame.margin_bottom = Emu(margins // 2)
+    body = frame._txBody
+    first = body.find(qn("a:p"))
+    if first is not None and len(first):  # a paragraph with its own properties: keep them, the slow way
+        _write_lines_via_api(frame, lines, style, align, space_after_pt)
+        return
+    if first is not None:
+        body.remove(first)
+    for line in lines:
+        paragraph = copy.deepcopy(_paragraph_like(style, line.pt, line.bold, line.color, line.theme_color,
+                                                   align, space_after_pt))
+        paragraph.find(_RUN_TEXT).text = CT_RegularTextRun._escape_ctrl_chars(line.text)
+        body.append(paragraph)
+
+
+_RUN_TEXT = f"{qn('a:r')}/{qn('a:t')}"
+
+
+@functools.lru_cache(maxsize=512)
+def _paragraph_like(style: Style, pt: float, bold: bool, color, theme_color, align, space_after_pt: float):
+    """An empty-text paragraph with this look, written by python-pptx (copied per line by write_lines)."""
+    body = parse_xml(f'<p:txBody xmlns:p="{_P_NS}" xmlns:a="{_A_NS}"><a:bodyPr/><a:p/></p:txBody>')
+    frame = TextFrame(body, None)
+    _write_lines_via_api(frame, [Line("", pt, bold, color, theme_color)], style, align, space_after_pt)
+    return body.find(qn("a:p"))
+
+
+_A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
+
+
+def _write_lines_via_api(frame, lines: list[Line], style: Style, align, space_after_pt: float) -> None:
     for index, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         if align is not None:

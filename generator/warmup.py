@@ -14,6 +14,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from salesdeck.background import lower_priority
+
 __all__ = ["start", "Warmup"]
 
 
@@ -26,9 +28,8 @@ class Warmup:
 
     @staticmethod
     def _run(lang: str | None, template: Path | None) -> None:
+        lower_priority()  # the workbook's parse is what the build waits for
         try:
-            import xlsxwriter  # noqa: F401 - python-pptx writes every chart's workbook with it
-
             from salesdeck.generator import analysis, charts, render  # noqa: F401
             from salesdeck.generator.layouts import open_presentation
             from salesdeck.generator.narrative import Narrative

@@ -47,3 +47,45 @@ def normalize_zip_bytes(data: bytes) -> bytes:
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, member)
     return out.getvalue()
+
+
+class _FixedTimeZip:
+    """The physical writer python-pptx's PackageWriter expects, stamping every member with FIXED_TIME."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self._zipf = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED)
+
+    def __enter__(self) -> "_FixedTimeZip":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._zipf.close()
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=FIXED_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self._zipf.writestr(info, blob)
+
+
+def save_presentation(prs, path: str | os.PathLike) -> None:
+    """``prs.save(path)`` with fixed timestamps, in one pass.
+
+    Uses python-pptx's own package writer (content types first, then package
+    rels, then every part and its rels) with a fixed-time zip underneath; if a
+    python-pptx release renames those internals, falls back to saving and
+    rewriting the file.
+    """
+    package = prs.part.package
+    try:
+        from pptx.opc.serialized import PackageWriter
+
+        writer = PackageWriter(path, package._rels, tuple(package.iter_parts()))
+        steps = (writer._write_content_types_stream, writer._write_pkg_rels, writer._write_parts)
+    except (ImportError, AttributeError, TypeError):
+        prs.save(str(path))
+        normalize_zip(path)
+        return
+    with _FixedTimeZip(path) as phys:
+        for write in steps:
+            write(phys)

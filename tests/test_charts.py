@@ -179,3 +179,67 @@ def test_libreoffice_draws_every_chart(office, deck, tmp_path):
     text = re.sub(r"\s+", "", office.pdf_text(pdf))
     for expected in ("华东", "242.3万", "114%", "无数据", "推荐者", "电话", "2,054"):
         assert expected in text, expected
+
+
+# ---------------------------------------------------------------- the workbook behind each chart (Edit Data)
+def _embedded(chart):
+    import io
+
+    import openpyxl
+
+    blob = chart.part.chart_workbook.xlsx_part.blob
+    return blob, openpyxl.load_workbook(io.BytesIO(blob)).active
+
+
+def _ref_values(sheet, ref):
+    """The cells a chart formula such as Sheet1!$B$2:$B$5 points at."""
+    area = ref.split("!")[1].replace("$", "")
+    return [cell.value for row in sheet[area] for cell in (row if isinstance(row, tuple) else (row,))] \
+        if ":" in area else [sheet[area].value]
+
+
+@pytest.mark.parametrize("name", ["column", "bar", "line", "combo", "waterfall"])
+def test_each_chart_embeds_a_workbook_holding_its_data_where_its_formulas_point(deck, name):
+    chart, _ = chart_on(deck, name)
+    blob, sheet = _embedded(chart)
+    with zipfile.ZipFile(__import__("io").BytesIO(blob)) as z:
+        assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}  # same input, same bytes
+    for series in chart.plots[0].series:
+        ser = series._element
+        name_ref = ser.find(f"{C}tx/{C}strRef/{C}f").text
+        cat_ref = ser.find(f"{C}cat/{C}strRef/{C}f").text
+        val_ref = ser.find(f"{C}val/{C}numRef/{C}f").text
+        assert _ref_values(sheet, name_ref) == [series.name]
+        assert _ref_values(sheet, cat_ref) == list(chart.plots[0].categories)
+        expected = [None if v is None else pytest.approx(v) for v in series.values]
+        assert _ref_values(sheet, val_ref) == expected
+
+
+def test_embedded_workbook_keeps_odd_text_and_missing_values():
+    import io
+
+    import openpyxl
+
+    from salesdeck.generator.chartbook import workbook_bytes
+
+    blob = workbook_bytes(["A & B <c>", "控制\x01字符", "  spaced  "], [("系列 \"1\"", [1.5, None, -2.0]), ("二", [1e-05, 3.0, float("nan")])])
+    sheet = openpyxl.load_workbook(io.BytesIO(blob)).active
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        [None, '系列 "1"', "二"],
+        ["A & B <c>", 1.5, 1e-05],
+        ["控制_x0001_字符", None, 3],
+        ["  spaced  ", -2, None],
+    ]
+    assert workbook_bytes(["x"], [("s", [1.0])]) == workbook_bytes(["x"], [("s", [1.0])])
+
+
+@pytest.mark.office
+def test_libreoffice_opens_a_chart_workbook(office, deck, tmp_path):
+    chart, _ = chart_on(deck, "combo")
+    path = tmp_path / "chart-data.xlsx"
+    path.write_bytes(chart.part.chart_workbook.xlsx_part.blob)
+    csv = office.convert(path, tmp_path / "csv", fmt="csv:Text - txt - csv (StarCalc):44,34,76")  # UTF-8
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == ",目标,实际,达成率"
+    assert lines[1] == "华东,212.5,242.3,1.14"
+    assert len(lines) == 5

@@ -195,3 +195,19 @@ def test_a_column_reads_every_cell_as_the_single_cell_parser_does(kind, cells):
             assert got == pytest.approx(expected, nan_ok=True), (pos, cell)
         else:
             assert got == expected, (pos, cell)
+
+
+HOMOGENEOUS = st.one_of(
+    st.lists(st.text(max_size=8), max_size=25),
+    st.lists(st.sampled_from(["张三", "华东", "Acme", "#N/A", " 李四", "王五\u3000", ""]), max_size=25),
+    st.lists(st.one_of(st.floats(), st.integers(-10**20, 10**20)), max_size=25),
+    st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0, 12.0, -3.0, 1e6]), max_size=25),
+)
+
+
+@pytest.mark.parametrize("kind", sorted(ONE_COLUMN_PER_TYPE))
+@settings(max_examples=60, deadline=None)
+@given(cells=HOMOGENEOUS)
+def test_all_text_and_all_number_columns_read_as_the_single_cell_parser_does(kind, cells):
+    # the shortcuts for columns of plain text or plain numbers must agree with the careful path
+    test_a_column_reads_every_cell_as_the_single_cell_parser_does.hypothesis.inner_test(kind, cells)

@@ -24,6 +24,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from salesdeck.background import in_background
 from salesdeck.errors import NotAWorkbookError
 
 #: Values Excel shows for a failed formula; the reader refuses them in any column.
@@ -83,7 +84,7 @@ def read_raw(path: str | Path) -> RawWorkbook:
         fmt = _zip_format(path)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine") as pool:
             grids = pool.submit(_calamine_grids, path)
-            errors = _scan_zip(path)  # raises first: its reason is the one to show
+            errors = in_background(_scan_zip, path).result()  # raises first: its reason is the one to show
             sheets = grids.result()
         return RawWorkbook(str(path), fmt, _with_errors(sheets, errors))
     raise NotAWorkbookError(f"{name}: {_describe_other(path)}; save it from Excel as .xlsx")
@@ -199,7 +200,7 @@ def _stream_member(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, want_e
                 if want_errors:
                     cut = buf.rfind(b"<c ")
                     scan, tail = (buf[:cut], buf[min(cut, len(buf) - 32):]) if cut > 0 else (buf, buf[-32:])
-                    if b't="e"' in scan:
+                    if b"#" in scan and b't="e"' in scan:  # every error value starts with '#'; memchr first
                         _collect_errors(scan, found)
                     if len(tail) > CHUNK:
                         tail = b""
@@ -215,8 +216,8 @@ def _stream_member(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, want_e
 
 
 def _declares_dtd(buf: bytes) -> bool:
-    # one cheap scan for "<!" (UTF-8 or UTF-16) before looking for the markers themselves
-    return (b"<!" in buf or b"<\x00!\x00" in buf) and any(marker in buf for marker in _FORBIDDEN_MARKUP)
+    # "!" is rare in sheet XML and found by memchr; only then look for the markers (UTF-8 or UTF-16)
+    return b"!" in buf and any(marker in buf for marker in _FORBIDDEN_MARKUP)
 
 
 def _collect_errors(data: bytes, found: dict) -> None:
