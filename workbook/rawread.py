@@ -12,11 +12,15 @@ show them as ``#DIV/0!``, ``#N/A``, ... Running the two together is safe
 because calamine itself stops at a member's declared size ("File is larger
 than its declared uncompressed size"), and the declared sizes were checked
 first; when the scan refuses the file its reason wins and the grids are
-dropped.
+dropped. A sheet big enough to dominate the read (over ``SPLIT_MIN_BYTES`` of
+XML) is handed, chunk by chunk as the scan streams it, to
+:class:`~salesdeck.workbook.splitread.SheetSplitter`, which has calamine parse
+it in pieces on every core and joins them into the same grid.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +30,7 @@ from pathlib import Path, PurePosixPath
 
 from salesdeck.background import in_background
 from salesdeck.errors import NotAWorkbookError
+from salesdeck.workbook.splitread import SheetSplitter
 
 #: Values Excel shows for a failed formula; the reader refuses them in any column.
 EXCEL_ERRORS = frozenset({
@@ -82,11 +87,7 @@ def read_raw(path: str | Path) -> RawWorkbook:
         return RawWorkbook(str(path), "xls", _calamine_grids(path))
     if head[:4] in _ZIP_MAGIC:
         fmt = _zip_format(path)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine") as pool:
-            grids = pool.submit(_calamine_grids, path)
-            errors = in_background(_scan_zip, path).result()  # raises first: its reason is the one to show
-            sheets = grids.result()
-        return RawWorkbook(str(path), fmt, _with_errors(sheets, errors))
+        return RawWorkbook(str(path), fmt, _with_errors(*_read_zip(path, fmt)))
     raise NotAWorkbookError(f"{name}: {_describe_other(path)}; save it from Excel as .xlsx")
 
 
@@ -151,20 +152,83 @@ def _zip_format(path: Path) -> str:
         raise NotAWorkbookError(f"{name}: a zip archive that is not an Excel workbook")
 
 
-def _scan_zip(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Stream every member once; return the error cells per sheet name."""
-    name = path.name
+def _read_zip(path: Path, fmt: str) -> tuple[dict[str, list[list]], dict]:
+    """calamine and the scan side by side; the biggest sheet in pieces on every core when it is big.
+
+    Returns (grids, error cells per sheet).
+    """
+    big = _big_sheet(path) if fmt == "xlsx" else None
+    pieces = _piece_count(big[1].file_size) if big else 1
+    if pieces < 2:
+        big = None
+    with ThreadPoolExecutor(max_workers=1 + (pieces if big else 0), thread_name_prefix="calamine") as pool:
+        grids = pool.submit(_calamine_grids, path, big[0] if big else None)
+        split = (lambda zf: SheetSplitter(zf, big[1], big[0], pool, pieces)) if big else None
+        # the scan raises first: its reason is the one to show
+        errors, splitter = in_background(_scan_zip, path, big[1].filename if big else None, split).result()
+        try:
+            sheets = grids.result()
+            if big:
+                rows = splitter.rows()
+                sheets[big[0]] = rows if rows is not None else _calamine_sheet(path, big[0])
+        finally:
+            if splitter is not None:
+                splitter.close()
+    return sheets, errors
+
+
+#: A sheet whose XML unpacks to more than this is parsed in pieces, one per core (see splitread).
+SPLIT_MIN_BYTES = 16 << 20
+#: Each piece at least this big, and at most this many pieces.
+SPLIT_PIECE_BYTES = 8 << 20
+SPLIT_MAX_PIECES = 8
+
+
+def _piece_count(size: int) -> int:
+    cores = os.cpu_count() or 1
+    if cores < 2 or size < SPLIT_MIN_BYTES:
+        return 1
+    # a few more pieces than cores: converting one piece to Python overlaps parsing the next
+    return max(2, min(2 * cores, size // max(1, SPLIT_PIECE_BYTES), SPLIT_MAX_PIECES))
+
+
+def _big_sheet(path: Path) -> tuple[str, zipfile.ZipInfo] | None:
+    """(sheet name, zip member) of the biggest worksheet when it is worth splitting, else None."""
     with _open_zip(path) as zf:
-        errors: dict[str, dict[tuple[int, int], str]] = {}
-        for info in zf.infolist():
-            if info.is_dir():
-                continue
-            found = _stream_member(name, zf, info, want_errors=info.filename.startswith("xl/worksheets/"))
-            if found:
-                errors[info.filename] = found
-        if errors:
-            errors = _errors_by_sheet_name(zf, errors)
-    return errors
+        sheets = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+        if not sheets:
+            return None
+        biggest = max(sheets, key=lambda i: i.file_size)
+        if biggest.file_size < SPLIT_MIN_BYTES:
+            return None
+        names = {part: sheet for sheet, part in _sheet_parts(zf).items()}
+    return (names[biggest.filename], biggest) if biggest.filename in names else None
+
+
+def _scan_zip(path: Path, split_member: str | None = None, split=None) -> tuple[dict, SheetSplitter | None]:
+    """Stream every member once; return the error cells per sheet name, and the splitter fed the big sheet."""
+    name = path.name
+    splitter = None
+    with _open_zip(path) as zf:
+        try:
+            errors: dict[str, dict[tuple[int, int], str]] = {}
+            for info in zf.infolist():
+                if info.is_dir():
+                    continue
+                sink = None
+                if split is not None and info.filename == split_member:
+                    splitter = sink = split(zf)
+                found = _stream_member(name, zf, info, want_errors=info.filename.startswith("xl/worksheets/"), sink=sink)
+                if found:
+                    errors[info.filename] = found
+            if errors:
+                errors = _errors_by_sheet_name(zf, errors)
+        except BaseException:
+            if splitter is not None:
+                splitter.abandon("the scan refused the file")
+                splitter.close()
+            raise
+    return errors, splitter
 
 
 def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
@@ -181,8 +245,8 @@ def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
             f"{name}: refused, {packed:,} bytes would unpack to {total:,} bytes (ratio {total / packed:,.0f}:1, zip bomb?)")
 
 
-def _stream_member(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, want_errors: bool) -> dict:
-    """Read one member in chunks: enforce its size, refuse DTDs, collect error cells."""
+def _stream_member(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, want_errors: bool, sink=None) -> dict:
+    """Read one member in chunks: enforce its size, refuse DTDs, collect error cells; ``sink`` gets every chunk."""
     seen = 0
     tail = b""
     found: dict[tuple[int, int], str] = {}
@@ -192,6 +256,8 @@ def _stream_member(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, want_e
                 seen += len(chunk)
                 if seen > max(info.file_size, 0) + CHUNK or seen > MAX_MEMBER_BYTES:
                     raise NotAWorkbookError(f"{name}: refused, part {info.filename} unpacks beyond its declared size")
+                if sink is not None:
+                    sink.feed(chunk)
                 buf = tail + chunk
                 if _declares_dtd(buf):
                     raise NotAWorkbookError(
@@ -208,6 +274,8 @@ def _stream_member(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, want_e
                     tail = buf[-32:]
             if want_errors and b't="e"' in tail:
                 _collect_errors(tail, found)
+            if sink is not None:
+                sink.finish()
     except NotAWorkbookError:
         raise
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
@@ -229,15 +297,22 @@ def _collect_errors(data: bytes, found: dict) -> None:
 
 
 def _errors_by_sheet_name(zf: zipfile.ZipFile, by_part: dict) -> dict:
-    """Map worksheet part names (xl/worksheets/sheet1.xml) to sheet names."""
-    import xml.etree.ElementTree as ET  # safe here: every part was checked for DTDs above
+    """Error cells keyed by worksheet part (xl/worksheets/sheet1.xml) -> keyed by sheet name."""
+    return {sheet: by_part[part] for sheet, part in _sheet_parts(zf).items() if part in by_part}
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its worksheet part, from the workbook and its relationships."""
+    import xml.etree.ElementTree as ET  # safe: both parts are checked for DTDs before parsing
 
     ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     try:
-        book = ET.fromstring(zf.read("xl/workbook.xml"))
-        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ET.ParseError):
+        book_xml, rels_xml = zf.read("xl/workbook.xml"), zf.read("xl/_rels/workbook.xml.rels")
+        if _declares_dtd(book_xml) or _declares_dtd(rels_xml):
+            return {}
+        book, rels = ET.fromstring(book_xml), ET.fromstring(rels_xml)
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
         return {}
     targets = {}
     for rel in rels:
@@ -247,24 +322,32 @@ def _errors_by_sheet_name(zf: zipfile.ZipFile, by_part: dict) -> dict:
     out = {}
     for sheet in book.iter(f"{ns_main}sheet"):
         part = targets.get(sheet.get(f"{ns_rel}id"))
-        if part in by_part:
-            out[sheet.get("name")] = by_part[part]
+        if part is not None and sheet.get("name") is not None:
+            out[sheet.get("name")] = part
     return out
 
 
-def _calamine_grids(path: Path) -> dict[str, list[list]]:
-    """Every sheet as calamine reads it (error cells come back as '')."""
+def _calamine_grids(path: Path, skip: str | None = None, only: str | None = None) -> dict[str, list[list] | None]:
+    """Every sheet (or ``only`` one) as calamine reads it (error cells come back as '');
+    ``skip`` keeps its place, as None."""
     from python_calamine import CalamineWorkbook
 
     name = path.name
     try:
         book = CalamineWorkbook.from_path(str(path))
-        return {sheet: book.get_sheet_by_name(sheet).to_python(skip_empty_area=False) for sheet in book.sheet_names}
+        names = [only] if only is not None else book.sheet_names
+        return {sheet: None if sheet == skip else book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                for sheet in names}
     except Exception as exc:  # noqa: BLE001 - calamine raises many types; all mean "cannot read"
         kind = type(exc).__name__
         if "Password" in kind:
             raise NotAWorkbookError(f"{name}: the workbook is password-protected; remove the password and save it again") from exc
         raise NotAWorkbookError(f"{name}: cannot be read as a workbook ({kind}: {str(exc)[:200]})") from exc
+
+
+def _calamine_sheet(path: Path, sheet: str) -> list[list]:
+    """One sheet as calamine reads it (when parsing it in pieces was abandoned)."""
+    return _calamine_grids(path, only=sheet)[sheet] or []
 
 
 def _with_errors(sheets: dict[str, list[list]], errors: dict) -> dict[str, list[list]]:
