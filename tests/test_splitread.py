@@ -172,3 +172,17 @@ def test_splitter_gives_up_on_a_sheet_without_rows():
             splitter.finish()
             assert splitter.abandoned == "empty sheet"
             assert splitter.rows() is None
+
+
+def test_batch_workers_read_on_their_share_of_the_cores(monkeypatch):
+    from salesdeck import batch
+
+    monkeypatch.setattr(rawread.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(rawread, "READ_CORES", None)
+    big = 100 << 20
+    assert rawread._piece_count(big) == 4  # a build on its own uses both cores
+    batch._share_cores(2)                   # a worker per core: no split
+    assert rawread._piece_count(big) == 1
+    monkeypatch.setattr(rawread.os, "cpu_count", lambda: 8)
+    batch._share_cores(2)                   # 2 workers on 8 cores: 4 each
+    assert rawread._piece_count(big) == 8

@@ -184,8 +184,18 @@ SPLIT_PIECE_BYTES = 8 << 20
 SPLIT_MAX_PIECES = 8
 
 
+#: Cores one read may use for a big sheet (None: all of them); batch workers set their share.
+READ_CORES: int | None = None
+
+
+def share_cores(cores: int | None) -> None:
+    """Parse big sheets on at most ``cores`` cores in this process (None: all; 1: never split)."""
+    global READ_CORES
+    READ_CORES = None if cores is None else max(1, cores)
+
+
 def _piece_count(size: int) -> int:
-    cores = os.cpu_count() or 1
+    cores = READ_CORES or os.cpu_count() or 1
     if cores < 2 or size < SPLIT_MIN_BYTES:
         return 1
     # a few more pieces than cores: converting one piece to Python overlaps parsing the next
