@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 from pptx.chart.data import CategoryChartData
 
 from salesdeck.workbook.rawread import column_letter
-from salesdeck.ziputil import FIXED_TIME, normalize_zip_bytes
+from salesdeck.ziputil import fixed_member, normalize_zip_bytes
 
 __all__ = ["ChartData", "workbook_bytes"]
 
@@ -93,10 +93,7 @@ def workbook_bytes(categories: list[str], series: list[tuple[str, list[float | N
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, text in members.items():
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, text.encode("utf-8"))
+            zf.writestr(fixed_member(name), text.encode("utf-8"))
     return out.getvalue()
 
 

@@ -11,6 +11,14 @@ from pathlib import Path
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
+def fixed_member(name: str) -> zipfile.ZipInfo:
+    """A deflated zip member named ``name`` stamped with FIXED_TIME (same content, same bytes)."""
+    info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
 def normalize_zip(path: str | os.PathLike) -> None:
     """Rewrite an OOXML package in place with fixed timestamps and order kept.
 
@@ -24,10 +32,7 @@ def normalize_zip(path: str | os.PathLike) -> None:
     tmp = path.with_name(path.name + ".norm")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for info, data in members:
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, data)
+            dst.writestr(fixed_member(info.filename), data)
     os.replace(tmp, path)
 
 
@@ -42,10 +47,7 @@ def normalize_zip_bytes(data: bytes) -> bytes:
             member = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 member = _CORE_DATES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", member)
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, member)
+            dst.writestr(fixed_member(info.filename), member)
     return out.getvalue()
 
 
@@ -62,10 +64,7 @@ class _FixedTimeZip:
         self._zipf.close()
 
     def write(self, pack_uri, blob: bytes) -> None:
-        info = zipfile.ZipInfo(pack_uri.membername, date_time=FIXED_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        self._zipf.writestr(info, blob)
+        self._zipf.writestr(fixed_member(pack_uri.membername), blob)
 
 
 def save_presentation(prs, path: str | os.PathLike) -> None:

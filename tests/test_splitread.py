@@ -159,6 +159,7 @@ def test_splitter_cuts_at_rows_across_any_chunking(sample, chunk):
         assert splitter.abandoned is None
         assert len(splitter.futures) == 4
         assert splitter.rows() == whole[name]
+        splitter.close()
 
 
 def test_splitter_gives_up_on_a_sheet_without_rows():
@@ -172,6 +173,7 @@ def test_splitter_gives_up_on_a_sheet_without_rows():
             splitter.finish()
             assert splitter.abandoned == "empty sheet"
             assert splitter.rows() is None
+            splitter.close()
 
 
 def test_batch_workers_read_on_their_share_of_the_cores(monkeypatch):

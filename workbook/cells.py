@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from salesdeck.ziputil import FIXED_TIME
+from salesdeck.ziputil import fixed_member
 
 CHUNK_ROWS = 20_000
 SST_PART = "xl/sharedStrings.xml"
@@ -218,9 +218,7 @@ def inject_rows(source: str | os.PathLike, target: str | os.PathLike, rows: dict
             data = zin.read(info.filename)
             if info.filename == SST_PART:
                 data = strings.merge_into(sst).encode("utf-8")
-            member = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
+            member = fixed_member(info.filename)
             sheet_rows = rows.get(info.filename)
             if info.filename.startswith("xl/tables/") and table_refs:
                 data = _stretch_table(data, table_refs)

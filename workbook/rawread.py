@@ -170,7 +170,7 @@ def _read_zip(path: Path, fmt: str) -> tuple[dict[str, list[list]], dict]:
             sheets = grids.result()
             if big:
                 rows = splitter.rows()
-                sheets[big[0]] = rows if rows is not None else _calamine_sheet(path, big[0])
+                sheets[big[0]] = rows if rows is not None else _calamine_grids(path, only=big[0])[big[0]]
         finally:
             if splitter is not None:
                 splitter.close()
@@ -353,11 +353,6 @@ def _calamine_grids(path: Path, skip: str | None = None, only: str | None = None
         if "Password" in kind:
             raise NotAWorkbookError(f"{name}: the workbook is password-protected; remove the password and save it again") from exc
         raise NotAWorkbookError(f"{name}: cannot be read as a workbook ({kind}: {str(exc)[:200]})") from exc
-
-
-def _calamine_sheet(path: Path, sheet: str) -> list[list]:
-    """One sheet as calamine reads it (when parsing it in pieces was abandoned)."""
-    return _calamine_grids(path, only=sheet)[sheet] or []
 
 
 def _with_errors(sheets: dict[str, list[list]], errors: dict) -> dict[str, list[list]]:

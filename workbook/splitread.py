@@ -61,7 +61,6 @@ class SheetSplitter:
         self._writer = self._zip = None
         self._written = 0
         self._count = 0
-        self._check_first_row = False
         self._pending = b""        # start of a piece not yet checked for its row number
         self.futures: list[Future] = []
         self.abandoned: str | None = None
@@ -117,19 +116,19 @@ class SheetSplitter:
             self._pending += data
             self._flush_pending()
             return
-        while data and not self.abandoned:
-            if self.pieces_left > 1 and self._written + len(data) >= self.target:
-                cut = data.find(self._row_end, max(0, self.target - self._written))
-                if cut >= 0:
-                    cut += len(self._row_end)
-                    self._write(data[:cut])
-                    self._close_piece(self._closing)
-                    self._open_piece()
-                    self._pending = data[cut:]
-                    self._flush_pending()
-                    return
-            self._write(data)
+        if not data or self.abandoned:
             return
+        if self.pieces_left > 1 and self._written + len(data) >= self.target:
+            cut = data.find(self._row_end, max(0, self.target - self._written))
+            if cut >= 0:  # the piece ends after this row; the next one starts with the rest
+                cut += len(self._row_end)
+                self._write(data[:cut])
+                self._close_piece(self._closing)
+                self._open_piece()
+                self._pending = data[cut:]
+                self._flush_pending()
+                return
+        self._write(data)
 
     def _flush_pending(self, final: bool = False) -> None:
         """Write the start of a new piece once its first row's number (r=) is known to be there."""
@@ -167,21 +166,19 @@ class SheetSplitter:
     # ------------------------------------------------------------ results
     def rows(self) -> list[list] | None:
         """The whole sheet's grid from A1, or None when the split was abandoned or a piece failed."""
-        try:
-            if self.abandoned:
+        if self.abandoned:
+            return None
+        parts = []
+        for future in self.futures:
+            try:
+                parts.append(future.result())
+            except Exception as exc:  # noqa: BLE001 - the whole-sheet parse will report it properly
+                self.abandoned = f"piece unreadable ({type(exc).__name__})"
                 return None
-            parts = []
-            for future in self.futures:
-                try:
-                    parts.append(future.result())
-                except Exception as exc:  # noqa: BLE001 - the whole-sheet parse will report it properly
-                    self.abandoned = f"piece unreadable ({type(exc).__name__})"
-                    return None
-            return _join(parts)
-        finally:
-            self.close()
+        return _join(parts)
 
     def close(self) -> None:
+        """Wait for the pieces still being parsed, then remove their files."""
         for future in self.futures:
             future.cancel()
         for future in self.futures:
