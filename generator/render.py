@@ -23,9 +23,12 @@ from salesdeck.generator.spec import DeckSpec, KpiCard, PartSpec, SlideSpec, Tab
 from salesdeck.generator.style import RAG_FILL, RAG_TEXT, Box, Style, style_for
 from salesdeck.generator.tables import add_table, layout_table, natural_width, paginate
 from salesdeck.generator.text import Line, fit_text, line_height, write_lines, write_paragraphs
+from salesdeck.generator.xpath_cache import install as _compile_xpaths
 from salesdeck.ziputil import save_presentation
 
 __all__ = ["render_deck", "CONTINUED", "NO_DATA"]
+
+_compile_xpaths()
 
 CONTINUED = {"zh": "（续）", "en": " (cont.)"}
 NO_DATA = {"zh": "本月无数据", "en": "No data this month"}
