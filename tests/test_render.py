@@ -186,6 +186,23 @@ def test_same_spec_gives_the_same_bytes(deck, tmp_path):
     assert again.read_bytes() == deck.read_bytes()
 
 
+def test_compiled_xpaths_give_the_deck_python_pptx_alone_gives(deck, tmp_path):
+    from salesdeck.generator import xpath_cache
+
+    plain = tmp_path / "plain.pptx"
+    xpath_cache.uninstall()
+    try:
+        render_deck(make_spec(), plain)
+    finally:
+        xpath_cache.install()
+    assert plain.read_bytes() == deck.read_bytes()
+    slide = Presentation(str(deck)).slides[2]
+    tree = slide.shapes._spTree
+    expression = "./p:sp[p:nvSpPr/p:nvPr/p:ph]"
+    found = xpath_cache.compiled(expression)(tree)
+    assert found and found == etree.ElementBase.xpath(tree, expression, namespaces={"p": tree.nsmap["p"]})
+
+
 def test_every_slide_has_its_own_notes_and_chart_parts(deck, prs):
     import zipfile
 
@@ -329,3 +346,22 @@ def test_an_overlong_title_shrinks_then_is_shortened_never_overflowing(tmp_path)
 def test_a_title_that_fits_is_written_whole(prs):
     assert "华东最高" in titles(prs)
     assert not any(t.endswith("…") for t in titles(prs))
+
+
+@pytest.mark.parametrize("bold", [False, True])
+def test_text_is_never_measured_narrower_than_a_shaping_renderer_draws_it(bold):
+    """Widths are sums of character advances; shaped text (kerning, ligatures) is never wider."""
+    from PIL import ImageFont, features
+
+    from salesdeck.generator import text
+
+    face = text._font(text.font_file(), bold)
+    if face is None or not features.check("raqm"):
+        pytest.skip("needs the CJK font and Pillow with libraqm (text shaping) to compare against")
+    shaped = ImageFont.truetype(face.path, size=200, index=face.index, layout_engine=ImageFont.Layout.RAQM)
+    samples = PART_TITLES + [row[0] for row in LONG_ROWS[:5]] + [
+        "AVATAR Tower office: fi fl ffi", "Revenue by region (CNY 10k)", "华东达成114%，差距100.7万", "W.A.V.E. 「报价」《合同》",
+    ]
+    for sample in samples:
+        drawn = shaped.getlength(sample) / 200 * 12 * 12700  # EMU at 12 pt
+        assert text.text_width(sample, 12, bold) >= int(drawn) - 1, sample
