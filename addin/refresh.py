@@ -44,6 +44,7 @@ import pandas as pd
 
 from salesdeck import calc
 from salesdeck.errors import CalcError, OutputError
+from salesdeck.gc_tuning import fewer_passes
 from salesdeck.timing import step
 from salesdeck.workbook import contract
 from salesdeck.workbook.model import SalesWorkbook
@@ -578,6 +579,7 @@ class Refreshed:
         return summary_line(self.model, self.tables)
 
 
+@fewer_passes
 def refresh_file(src: str | Path, out: str | Path | None = None, in_place: bool = False) -> Refreshed:
     """Read and validate ``src``, compute, and write the result sheet into a copy.
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from salesdeck.errors import Issue
+from salesdeck.gc_tuning import fewer_passes
 from salesdeck.generator.analysis import analyze
 from salesdeck.generator.spec import DeckSpec
 from salesdeck.timing import step
@@ -75,6 +76,7 @@ def deck_from_model(model: SalesWorkbook, out: str | Path, *, lang: str | None =
     return BuildResult(deck=Path(deck), spec=spec, pdf=pdf_path, warnings=list(model.warnings))
 
 
+@fewer_passes
 def build_deck(workbook: str | Path, out: str | Path | None = None, *, lang: str | None = None,
                template: str | Path | None = None, previous: str | Path | None = None,
                pdf: bool = False, narrative_dir: str | Path | None = None) -> BuildResult:

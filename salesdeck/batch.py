@@ -23,6 +23,7 @@ from typing import Callable, Iterable
 from salesdeck import __version__
 from salesdeck.atomic import write_bytes_atomic
 from salesdeck.errors import SalesdeckError, WorkbookInvalidError
+from salesdeck.gc_tuning import fewer_passes
 
 __all__ = ["BatchUsageError", "BatchOptions", "JobResult", "BatchSummary", "discover", "run_batch", "output_name",
            "write_report"]
@@ -150,6 +151,7 @@ def _describe(exc: Exception) -> str:
     return f"internal error {type(exc).__name__}: {exc}"
 
 
+@fewer_passes
 def build_one(workbook: str, outdir: str, options: BatchOptions, fingerprint: str = "") -> JobResult:
     """Read one workbook once and write its deck (or one per split value); never raises."""
     from salesdeck.generator import scope
