@@ -79,28 +79,50 @@ def _font(path: str | None, bold: bool):
                 path = candidate
                 break
     try:
-        return ImageFont.truetype(path, size=200)
+        return ImageFont.truetype(path, size=200, layout_engine=ImageFont.Layout.BASIC)  # one character at a time
     except OSError:
         return None
 
 
-def _em(text: str, font, fallback: float) -> float:
-    return font.getlength(text) / 200.0 if font is not None else fallback * len(text)
+_CHUNKS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|[^\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
+#: (character, bold) -> its advance in em with (the CJK font, the Arial substitute).
+_ADVANCES: dict[tuple[str, bool], tuple[float, float]] = {}
+
+
+def _advances(ch: str, bold: bool) -> tuple[float, float]:
+    """One character's advance width in em with the CJK font and with the Arial substitute (measured once)."""
+    found = _ADVANCES.get((ch, bold))
+    if found is None:
+        cjk = _CJK.match(ch) is not None
+        fonts = (_font(font_file(), bold), _font(_fc_match("Arial"), bold))
+        found = _ADVANCES[(ch, bold)] = tuple(  # type: ignore[assignment]
+            font.getlength(ch) / 200.0 if font is not None else (1.0 if cjk else 0.62) for font in fonts)
+    return found
 
 
 @functools.lru_cache(maxsize=65536)
 def _width_em(text: str, bold: bool) -> float:
     """Widest of what LibreOffice here and Office elsewhere would draw: CJK with the CJK font,
-    everything else with the wider of the CJK font's Latin and the machine's Arial substitute."""
-    cjk_font = _font(font_file(), bold)
-    latin_font = _font(_fc_match("Arial"), bold)
+    everything else with the wider of the CJK font's Latin and the machine's Arial substitute.
+
+    A run's width is the sum of its characters' advances. Renderers shape text
+    (kerning pulls pairs like "AV" together), so the sum is never narrower than
+    what they draw, and each character is measured only once per process.
+    """
     total = 0.0
-    for chunk in re.findall(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|[^\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+", text):
+    for chunk in _CHUNKS.findall(text):
+        advances = [_advances(ch, bold) for ch in chunk]
         if _CJK.match(chunk):
-            total += _em(chunk, cjk_font, 1.0)
+            total += sum(a[0] for a in advances)
         else:
-            total += max(_em(chunk, cjk_font, 0.62), _em(chunk, latin_font, 0.62))
+            total += max(sum(a[0] for a in advances), sum(a[1] for a in advances))
     return total
+
+
+def warm_advances(bold: bool = False) -> None:
+    """Measure the printable ASCII characters ahead of the first deck (the warm-up calls this)."""
+    for code in range(32, 127):
+        _advances(chr(code), bold)
 
 
 def text_width(text: str, pt: float, bold: bool = False) -> int:

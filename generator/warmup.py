@@ -33,12 +33,14 @@ class Warmup:
             from salesdeck.generator import analysis, charts, render  # noqa: F401
             from salesdeck.generator.layouts import open_presentation
             from salesdeck.generator.narrative import Narrative
-            from salesdeck.generator.text import text_width
+            from salesdeck.generator.text import text_width, warm_advances
 
             open_presentation(template)
             Narrative(lang or "zh").warm()
             text_width("销售额 Sales 1,234.5万", 12)
             text_width("销售额 Sales 1,234.5万", 12, bold=True)
+            warm_advances()
+            warm_advances(bold=True)
         except Exception:  # noqa: BLE001 - the build itself will raise this with its proper message
             pass
 
