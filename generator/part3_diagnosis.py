@@ -185,8 +185,7 @@ def abnormal_payers(status: pd.DataFrame) -> pd.DataFrame:
         "outstanding": status.groupby("customer")["outstanding"].sum(),
         "avg_days": status.groupby("customer")["days"].mean(),
         "max_open_days": open_days.groupby(status["customer"]).max(),
-        "rep": status.groupby("customer")["rep"].agg(lambda s: sorted(s.dropna().astype(str))[0]
-                                                     if s.notna().any() else None),
+        "rep": _first_rep(status),
     })
     slow = (per["avg_days"] >= LATE_FACTOR * overall) & (per["avg_days"] >= LATE_MIN_DAYS) if overall > 0 else False
     overdue = per["max_open_days"].fillna(0) > OVERDUE_ALERT_DAYS
@@ -194,6 +193,14 @@ def abnormal_payers(status: pd.DataFrame) -> pd.DataFrame:
     per = per[per["slow"] | per["overdue"]].copy()
     per["name"] = [str(i) for i in per.index]
     return per.sort_values(["max_open_days", "avg_days", "name"], ascending=[False, False, True], kind="stable")
+
+
+def _first_rep(status: pd.DataFrame) -> pd.Series:
+    """Per customer, the alphabetically first rep named on its invoices (None when none is)."""
+    reps = status.loc[status["rep"].notna(), ["customer", "rep"]].astype({"rep": str})
+    first = reps.sort_values("rep", kind="stable").groupby("customer")["rep"].first()
+    customers = status.groupby("customer")["rep"].size().index
+    return first.reindex(customers).astype(object).where(lambda s: s.notna(), None)
 
 
 def receivables_slide(ctx: Ctx) -> SlideSpec:

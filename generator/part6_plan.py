@@ -135,11 +135,13 @@ def rep_plan(ctx: Ctx, region_split: pd.DataFrame) -> pd.DataFrame:
     rep_sales = window.groupby("rep")["amount"].sum()
     team_orders = ids.nunique()
     team_avg = float(window["amount"].sum() / team_orders) if team_orders and window["amount"].sum() > 0 else None
+    planned_in = {region: w.droplevel(0) for region, w in planned.groupby(level=0)}
+    sales_in = {region: w.droplevel(0) for region, w in sales.groupby(level=0)}
     rows = []
     for region, r in region_split.iterrows():
-        w = planned[region] if region in planned.index.get_level_values(0) else None
+        w = planned_in.get(region)
         if w is None or w.sum() <= 0:
-            w = sales[region] if region in sales.index.get_level_values(0) else None
+            w = sales_in.get(region)
         if w is None or (w > 0).sum() == 0:
             rows.append({"rep": None, "region": region, "target": r["target"]})
             continue

@@ -257,6 +257,23 @@ def test_receivables_aging_buckets_and_abnormal_payers(en, en_model):
         assert int(row[4]) > 60 or "far later" in row[5]
 
 
+def test_abnormal_payers_name_the_alphabetically_first_rep_of_each_customer():
+    from salesdeck.generator.part3_diagnosis import abnormal_payers
+
+    status = pd.DataFrame({
+        "customer": ["甲公司", "甲公司", "甲公司", "乙公司", "乙公司", "丙公司"],
+        "rep": ["王磊", None, "Chen", None, None, "李娜"],
+        "outstanding": [100.0, 50.0, 0.0, 80.0, 20.0, 0.0],
+        "days": [120.0, 95.0, 10.0, 100.0, 90.0, 5.0],
+        "paid": [False, False, True, False, False, True],
+    })
+    per = abnormal_payers(status)
+    assert list(per.index) == ["甲公司", "乙公司"]
+    assert per.loc["甲公司", "rep"] == "Chen"
+    assert per.loc["乙公司", "rep"] is None
+    assert per.loc["甲公司", "max_open_days"] == 120.0
+
+
 # ------------------------------------------------------------------ part 4 and 5
 def test_complaints_pareto_and_nps(zh, zh_model):
     s = slide(zh, 4, 0)
