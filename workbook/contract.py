@@ -8,6 +8,7 @@ one-line description in both languages.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -548,6 +549,7 @@ LANGS = ("zh", "en")
 
 
 _PUNCT = re.compile(r"[\s\u3000_\-:：()（）/\\.,，。·*#\[\]【】]+")
+_FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)}  # full-width ASCII -> ASCII
 
 
 def normalize_header(text: object) -> str:
@@ -555,7 +557,7 @@ def normalize_header(text: object) -> str:
     if text is None:
         return ""
     s = str(text).strip().casefold()
-    s = s.translate({0xFF01 + i: 0x21 + i for i in range(94)})  # full-width ASCII -> ASCII
+    s = s.translate(_FULL_WIDTH)
     return _PUNCT.sub("", s)
 
 
@@ -572,7 +574,14 @@ def find_choice(choices: tuple[Choice, ...], text: object) -> Choice | None:
     wanted = normalize_header(text)
     if not wanted:
         return None
+    return _choice_index(choices).get(wanted)
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_index(choices: tuple[Choice, ...]) -> dict[str, Choice]:
+    """Normalised spelling -> the first choice spelled so (the order ``find_choice`` always tried them in)."""
+    index: dict[str, Choice] = {}
     for choice in choices:
-        if any(normalize_header(s) == wanted for s in choice.spellings()):
-            return choice
-    return None
+        for spelling in choice.spellings():
+            index.setdefault(normalize_header(spelling), choice)
+    return index
