@@ -115,3 +115,22 @@ def test_headers_with_a_unit_in_brackets():
     (found,) = find_tables(grid, contract.TABLES["orders"])
     assert found.columns == {"date": 0, "quantity": 2, "amount": 1}
     assert found.headers["amount"] == "金额（元）"
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_big_grid_ends_its_table_at_the_next_header_whether_or_not_it_is_transposed_once(shared):
+    """Big grids are turned into one array shared by the header search and the cell parsing."""
+    from salesdeck.workbook.tables import ARRAY_MIN_ROWS, grid_array, shared_arrays
+
+    rows = ARRAY_MIN_ROWS + 10
+    grid = [["Store", "Manager", None]] + [[f"S{i}", "王磊" if i % 2 else "Li", i] for i in range(rows)]
+    grid += [["Store", "Manager", None], ["T1", "张伟", 1], ["T2", "李娜", 2]]
+    if shared:
+        with shared_arrays():
+            tables = find_all_header_rows(grid, ["Store", "Manager"])
+            assert grid_array(grid) is grid_array(grid)  # made once
+            assert grid_array(grid)[rows, 0] == f"S{rows - 1}"
+    else:
+        tables = find_all_header_rows(grid, ["Store", "Manager"])
+    assert [(t.header_row, t.last_row) for t in tables] == [(1, rows + 1), (rows + 2, rows + 4)]
+    assert grid_array(grid[:10]) is None and grid_array([["a"], ["b", "c"]] * ARRAY_MIN_ROWS) is None

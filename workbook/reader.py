@@ -18,7 +18,7 @@ from salesdeck.errors import Issue, WorkbookInvalidError
 from salesdeck.timing import step
 from salesdeck.workbook import contract, model, validate, values
 from salesdeck.workbook.rawread import read_raw
-from salesdeck.workbook.tables import FoundTable, Grid, cut_below, find_tables, header_like_rows
+from salesdeck.workbook.tables import FoundTable, Grid, cut_below, find_tables, header_like_rows, shared_arrays
 from salesdeck.workbook.validate import ERROR, WARNING, IssueLog, TableRead
 
 __all__ = ["read_workbook", "parse_sheets", "check_workbook", "CheckResult", "locate_tables", "match_sheet_names"]
@@ -88,6 +88,11 @@ def check_workbook(path: str | Path) -> CheckResult:
 
 # ------------------------------------------------------------------ the pipeline
 def _build(sheets: dict[str, Grid], source: str | None) -> tuple[model.SalesWorkbook, IssueLog]:
+    with shared_arrays():
+        return _build_tables(sheets, source)
+
+
+def _build_tables(sheets: dict[str, Grid], source: str | None) -> tuple[model.SalesWorkbook, IssueLog]:
     log = IssueLog()
     located, sheet_names = locate_tables(sheets)
     _report_missing(located, sheet_names, log)

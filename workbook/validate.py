@@ -19,7 +19,7 @@ import pandas as pd
 from salesdeck.errors import Issue
 from salesdeck.workbook import contract, model, values
 from salesdeck.workbook.rawread import column_index, column_letter
-from salesdeck.workbook.tables import FoundTable, Grid
+from salesdeck.workbook.tables import FoundTable, Grid, grid_array
 
 ERROR, WARNING = "error", "warning"
 CAP_PER_COLUMN = 20
@@ -157,6 +157,9 @@ def read_table(table: contract.Table, grid: Grid, sheet: str, found: FoundTable,
 
 def _columns(grid: Grid, found: FoundTable, start: int) -> dict[str, list]:
     """Raw values of each found column for grid rows ``start:end`` (one transpose when rows are even)."""
+    array = grid_array(grid)
+    if array is not None and array.shape[1] > max(found.columns.values()):
+        return {key: array[start:found.end_index, j] for key, j in found.columns.items()}
     block = grid[start:found.end_index]
     if block and len(set(map(len, block))) == 1 and len(block[0]) > max(found.columns.values()):
         array = np.empty((len(block), len(block[0])), dtype=object)
