@@ -226,3 +226,43 @@ def test_activities_by_rep_and_month(tmp_path):
     assert activities.set_index("rep").loc["李娜", ["visits", "deals"]].tolist() == [25, 1]
     again = import_rows([source], tmp_path / "o.xlsx", "activities", in_place=True)
     assert again.imported == 0 and len(again.skipped) == 2
+
+
+def _as_xlsm(xlsx, xlsm, macros: bytes):
+    """The template as a macro-enabled workbook carrying ``macros`` as its VBA project."""
+    import zipfile
+
+    main = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(xlsm, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "[Content_Types].xml":
+                data = data.replace(main, b"application/vnd.ms-excel.sheet.macroEnabled.main+xml").replace(
+                    b"</Types>", b'<Override PartName="/xl/vbaProject.bin" '
+                                 b'ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+            if name == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdVba" Target="vbaProject.bin" Type='
+                                    b'"http://schemas.microsoft.com/office/2006/relationships/vbaProject"/>'
+                                    b"</Relationships>")
+            dst.writestr(name, data)
+        dst.writestr("xl/vbaProject.bin", macros)
+    return xlsm
+
+
+def test_import_into_an_xlsm_keeps_its_macros_and_releases_them(tmp_path):
+    import zipfile
+
+    from salesdeck.workbook.import_target import TargetWorkbook
+
+    macros = b"\xd0\xcf\x11\xe0 a VBA project " * 40
+    book = _as_xlsm(write_workbook(None, tmp_path / "blank.xlsx", lang="zh"), tmp_path / "book.xlsm", macros)
+    result = run("import", _orders_csv(tmp_path / "orders.csv", rows=20), "--into", book, "--as", "orders")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "book-imported.xlsm"
+    with zipfile.ZipFile(out) as archive:
+        assert archive.read("xl/vbaProject.bin") == macros
+    assert len(read_workbook(out).orders) == 20
+    with TargetWorkbook.open(book, "orders") as target:
+        held = target.book.vba_archive
+        assert held.read("xl/vbaProject.bin") == macros
+    assert held.fp is None  # closed: openpyxl would leave it to the garbage collector, which complains on stderr

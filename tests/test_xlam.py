@@ -132,6 +132,7 @@ def test_config_sheet_sets_udf_modules_in_its_first_rows(built):
         settings[row[0]] = row[1]
     assert settings == {"UDF Modules": "salesdeck.addin.udfs"}
     assert book.vba_archive is not None
+    book.vba_archive.close()  # openpyxl leaves it open
     assert book.properties.title == xlam.TITLE
 
 

@@ -35,6 +35,19 @@ class TargetWorkbook:
         self.month = self._settings_month()
         self._labels: dict[tuple[str, object], object] = {}
 
+    def __enter__(self) -> "TargetWorkbook":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the in-memory copy of an .xlsm's macros (openpyxl leaves it open)."""
+        archive = getattr(self.book, "vba_archive", None)
+        if archive is not None:
+            archive.close()
+            self.book.vba_archive = None
+
     @classmethod
     def open(cls, path: Path, table: str) -> "TargetWorkbook":
         import openpyxl

@@ -104,47 +104,47 @@ def import_rows(sources: list[str | Path], into: str | Path, as_table: str, *, m
     if not sources:
         raise SalesdeckError("no source files given")
     plan = _plan(mapping, columns, fixed, as_table)
-    target = TargetWorkbook.open(into, as_table)
-    reported = _reported_month(month, target)
-    owners = load_lookup(lookup) if lookup else OwnerLookup()
-    stages = StageMapper(target.stage_table(), plan.stages) if as_table == "pipeline" else None
-    report = ImportReport(table=as_table, output=None)
-    frames = []
-    for source_path in sorted((Path(s) for s in sources), key=lambda p: p.name):
-        source = _read(source_path, as_table, reported)
-        matched = match_columns(as_table, source.headers, plan)
-        if not report.matched:
-            report.matched = {key: source.headers[i] for key, i in matched.items()}
-            if save_map:
-                save_mapping(plan, source.headers, matched, save_map)
-                report.notes.append(f"mapping saved to {save_map}: next time add --map {save_map}")
-        frames.append(_parse(source, matched, plan, as_table, stages, owners, reported, report))
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    frame = _drop_duplicates(frame, as_table, target.existing_rows(), report)
-    if not len(frame):
-        if report.skipped and all(s.reason.endswith("already in the workbook") for s in report.skipped):
-            report.notes.append(f"nothing new: all {len(report.skipped)} row(s) are already in {into.name}; "
-                                "nothing written")
+    with TargetWorkbook.open(into, as_table) as target:
+        reported = _reported_month(month, target)
+        owners = load_lookup(lookup) if lookup else OwnerLookup()
+        stages = StageMapper(target.stage_table(), plan.stages) if as_table == "pipeline" else None
+        report = ImportReport(table=as_table, output=None)
+        frames = []
+        for source_path in sorted((Path(s) for s in sources), key=lambda p: p.name):
+            source = _read(source_path, as_table, reported)
+            matched = match_columns(as_table, source.headers, plan)
+            if not report.matched:
+                report.matched = {key: source.headers[i] for key, i in matched.items()}
+                if save_map:
+                    save_mapping(plan, source.headers, matched, save_map)
+                    report.notes.append(f"mapping saved to {save_map}: next time add --map {save_map}")
+            frames.append(_parse(source, matched, plan, as_table, stages, owners, reported, report))
+        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        frame = _drop_duplicates(frame, as_table, target.existing_rows(), report)
+        if not len(frame):
+            if report.skipped and all(s.reason.endswith("already in the workbook") for s in report.skipped):
+                report.notes.append(f"nothing new: all {len(report.skipped)} row(s) are already in {into.name}; "
+                                    "nothing written")
+                return report
+            raise SalesdeckError("nothing to import: every row was skipped ("
+                                 + ", ".join(f"{n} {r}" for r, n in report.reasons().most_common()) + ")"
+                                 if report.skipped else "nothing to import: the sources have no data rows")
+        date_key = DATE_FIELDS[as_table]
+        frame = frame.sort_values([date_key, "__file", "__row"] if date_key in frame else ["__file", "__row"],
+                                  kind="stable").reset_index(drop=True)
+        report.imported = len(frame)
+        report.preview = [target.display({k: v for k, v in row.items() if not k.startswith("__")})
+                          for row in frame.head(PREVIEW_ROWS).to_dict("records")]
+        if dry_run:
             return report
-        raise SalesdeckError("nothing to import: every row was skipped ("
-                             + ", ".join(f"{n} {r}" for r, n in report.reasons().most_common()) + ")"
-                             if report.skipped else "nothing to import: the sources have no data rows")
-    date_key = DATE_FIELDS[as_table]
-    frame = frame.sort_values([date_key, "__file", "__row"] if date_key in frame else ["__file", "__row"],
-                              kind="stable").reset_index(drop=True)
-    report.imported = len(frame)
-    report.preview = [target.display({k: v for k, v in row.items() if not k.startswith("__")})
-                      for row in frame.head(PREVIEW_ROWS).to_dict("records")]
-    if dry_run:
+        if target.month is None:
+            fill = reported if reported is not None else (
+                pd.Timestamp(frame["date"].max()).to_period("M").to_timestamp() if as_table == "orders" else None)
+            if fill is not None and target.set_settings_month(fill):
+                why = "the month given" if reported is not None else "the latest order"
+                report.notes.append(f"Settings report month was empty: set to {fill:%Y-%m}, {why}")
+        report.output = target.append(frame.drop(columns=["__file", "__row"]), output)
         return report
-    if target.month is None:
-        fill = reported if reported is not None else (
-            pd.Timestamp(frame["date"].max()).to_period("M").to_timestamp() if as_table == "orders" else None)
-        if fill is not None and target.set_settings_month(fill):
-            why = "the month given" if reported is not None else "the latest order"
-            report.notes.append(f"Settings report month was empty: set to {fill:%Y-%m}, {why}")
-    report.output = target.append(frame.drop(columns=["__file", "__row"]), output)
-    return report
 
 
 def _plan(mapping, columns, fixed, table: str) -> Mapping:
