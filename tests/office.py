@@ -39,6 +39,22 @@ def convert(path: Path, outdir: Path, fmt: str = "pdf", timeout: int = 240) -> P
     return target
 
 
+def sheet_rows(path: Path, outdir: Path, number: int, name: str) -> list[list[str]]:
+    """Sheet ``number`` (1-based, called ``name``) as LibreOffice shows it, exported to UTF-8 CSV."""
+    import csv
+
+    fmt = f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{number}"
+    try:
+        convert(path, outdir, fmt=fmt)
+    except OfficeError:
+        pass  # one sheet is written as <stem>-<sheet>.csv, not the <stem>.csv convert looks for
+    target = outdir / f"{Path(path).stem}-{name}.csv"
+    if not target.exists():
+        raise OfficeError(f"LibreOffice did not export sheet {name} of {path}")
+    with target.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
 def pdf_text(pdf: Path) -> str:
     """The text LibreOffice rendered, page breaks as form feeds."""
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -97,6 +99,44 @@ def test_other_sheets_are_untouched(imported):
     changed = [(c.coordinate, c.value) for row in settings.iter_rows() for c in row
                if c.value != original["设置"][c.coordinate].value]
     assert changed == [("B3", "2026-10")]  # the empty report month, from the latest order
+
+
+def test_only_the_table_its_sheet_and_settings_change_in_the_package(imported):
+    """Rows are added by editing the package: every other part (styles, notes, theme...) stays byte for byte."""
+    import zipfile
+
+    template, out, _, _ = imported
+    with zipfile.ZipFile(template) as before, zipfile.ZipFile(out) as after:
+        assert after.namelist() == before.namelist()
+        changed = sorted(n for n in before.namelist() if before.read(n) != after.read(n))
+        sheet = after.read("xl/worksheets/sheet4.xml")
+    assert changed == ["xl/tables/table5.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet4.xml"]
+    assert sheet.count(b"<row ") == ROWS + 1 and b'<dimension ref="A1:M6001"/>' in sheet
+
+
+@pytest.mark.office
+def test_libreoffice_opens_the_imported_workbook_and_shows_every_row(imported, office, tmp_path):
+    _, out, _, _ = imported
+    rows = office.sheet_rows(out, tmp_path, 4, "订单")
+    assert rows[0][:3] == ["订单号", "日期", "销售代表"] and len(rows) == ROWS + 1
+    assert rows[1][:6] == ["SO00000", "2026-09-01", "代表0", "华东", "分销", "客户0"]
+    assert sorted(r[0] for r in rows[1:]) == [f"SO{i:05d}" for i in range(ROWS)]
+    assert all(re.fullmatch(r"2026-(09|10)-\d\d", r[1]) for r in rows[1:])  # shown as dates, not serial numbers
+    assert sum(float(r[12].replace(",", "")) for r in rows[1:]) == sum(100 + i for i in range(ROWS))
+
+
+def test_cells_below_the_table_are_kept_and_new_rows_go_right_under_the_data(tmp_path):
+    """A sheet with something below the table is written the general way (openpyxl), with the same result."""
+    book = write_workbook(None, tmp_path / "book.xlsx", lang="zh")
+    wb = openpyxl.load_workbook(book)
+    wb["订单"]["O40"] = "备注：十月数据"
+    wb.save(book)
+    result = run("import", _orders_csv(tmp_path / "orders.csv", rows=5), "--into", book, "--as", "orders")
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(tmp_path / "book-imported.xlsx")["订单"]
+    assert sorted(sheet.cell(r, 1).value for r in range(2, 7)) == [f"SO{i:05d}" for i in range(5)]
+    assert sheet["O40"].value == "备注：十月数据" and sheet.tables["tbl_orders"].ref == "A1:M6"
+    assert len(read_workbook(tmp_path / "book-imported.xlsx").orders) == 5
 
 
 def _values(sheet) -> list[list]:

@@ -19,130 +19,106 @@ import pandas as pd
 from salesdeck.atomic import atomic_path
 from salesdeck.errors import NotAWorkbookError, SalesdeckError
 from salesdeck.workbook import contract, values
+from salesdeck.workbook.package_edit import grow_sqref
 
-__all__ = ["TargetWorkbook", "StageRow"]
+__all__ = ["Target", "TargetWorkbook", "StageRow", "NO_CELL", "MONTH_KEYS"]
 
 StageRow = tuple[str, str, float, str]  # zh, en, probability, category
-_MONTH_KEYS = {contract.normalize_header(h) for h in ("month", "月份", "报告月份", "汇报月份", "report month")}
+MONTH_KEYS = {contract.normalize_header(h) for h in ("month", "月份", "报告月份", "汇报月份", "report month")}
 
 
-class TargetWorkbook:
-    """One table of a workbook made by ``salesdeck template``, opened for appending."""
+class Target:
+    """What an import needs from the workbook it writes into, whichever way the workbook is read.
 
-    def __init__(self, path: Path, table: str, book, sheet, excel_table) -> None:
-        self.path, self.table, self.book, self.sheet, self.excel_table = path, table, book, sheet, excel_table
-        self.lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in sheet.title) else "en"
-        self.month = self._settings_month()
+    Subclasses give the cell values of a rectangle (``_values``), the Table's
+    bounds, other Tables' cells, the Settings month cell, and the append.
+    """
+
+    path: Path
+    table: str
+
+    def _setup(self, path: Path, table: str, sheet_name: str) -> None:
+        self.path, self.table = path, table
+        self.lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in sheet_name) else "en"
         self._labels: dict[tuple[str, object], object] = {}
+        self.month = self._settings_month()
 
-    def __enter__(self) -> "TargetWorkbook":
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
     def close(self) -> None:
-        """Release the in-memory copy of an .xlsm's macros (openpyxl leaves it open)."""
-        archive = getattr(self.book, "vba_archive", None)
-        if archive is not None:
-            archive.close()
-            self.book.vba_archive = None
+        """Release what the reader holds (nothing by default)."""
 
-    @classmethod
-    def open(cls, path: Path, table: str) -> "TargetWorkbook":
-        import openpyxl
+    # ------------------------------------------------------------ for subclasses
+    def _bounds(self) -> tuple[int, int, int, int]:
+        """The Table's min_col, min_row, max_col, max_row (1-based)."""
+        raise NotImplementedError
 
-        try:
-            book = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
-        except Exception as exc:  # openpyxl raises many types for files that are not workbooks
-            raise NotAWorkbookError(f"{path.name}: cannot be opened as an .xlsx workbook ({type(exc).__name__})") from None
-        _restore_note_sizes(path, book)
-        name = f"tbl_{table}"
-        for sheet in book.worksheets:
-            if name in sheet.tables:
-                return cls(path, table, book, sheet, sheet.tables[name])
-        sheet_name = contract.SHEET_OF[table].name("zh")
-        raise SalesdeckError(f"{path.name} has no {table} table ({name}); import into a workbook made by "
-                             f"`salesdeck template` (sheet {sheet_name})")
+    def _values(self, min_row: int, max_row: int, min_col: int, max_col: int) -> list[tuple]:
+        """Cell values of a rectangle of the Table's sheet, a tuple per row (1-based, inclusive)."""
+        raise NotImplementedError
+
+    def _table_values(self, name: str, width: int) -> list[tuple] | None:
+        """The data rows (first ``width`` columns) of another Table, or None when there is none."""
+        raise NotImplementedError
+
+    def _month_value(self):
+        """The Settings report month cell's value (None when empty), or ``NO_CELL``."""
+        raise NotImplementedError
 
     # ------------------------------------------------------------ settings and stages
-    def _month_cell(self):
-        """The Settings value cell of the report month, or None."""
-        for sheet in self.book.worksheets:
-            if "tbl_settings" in sheet.tables:
-                for row in sheet.iter_rows(min_row=2, max_col=2):
-                    if contract.normalize_header(row[0].value) in _MONTH_KEYS:
-                        return row[1]
-        return None
-
     def _settings_month(self) -> pd.Timestamp | None:
-        cell = self._month_cell()
-        if cell is None or values.is_blank(cell.value):
+        value = self._month_value()
+        if value is NO_CELL or values.is_blank(value):
             return None
         try:
-            return values.parse_month(cell.value)
+            return values.parse_month(value)
         except values.ParseError:
             return None
 
-    def set_settings_month(self, month: pd.Timestamp) -> bool:
-        """Fill an empty Settings report month; False when the workbook has no such cell."""
-        cell = self._month_cell()
-        if cell is None:
-            return False
-        cell.value = f"{month:%Y-%m}"
-        return True
-
     def stage_table(self) -> list[StageRow]:
         """This workbook's stage table (zh, en, probability, category), else the defaults."""
-        from openpyxl.utils.cell import range_boundaries
-
         rows: list[StageRow] = []
-        for sheet in self.book.worksheets:
-            if "tbl_stages" in sheet.tables:
-                min_col, min_row, _, max_row = range_boundaries(sheet.tables["tbl_stages"].ref)
-                for zh, en, probability, category in sheet.iter_rows(
-                        min_row=min_row + 1, max_row=max_row, min_col=min_col, max_col=min_col + 3, values_only=True):
-                    if values.is_blank(zh):
-                        continue
-                    try:
-                        rate = values.parse_rate(probability)
-                    except values.ParseError:
-                        continue
-                    kind = contract.find_choice(contract.STAGE_CATEGORIES, category) if category else None
-                    rows.append((str(zh).strip(), "" if en is None else str(en).strip(), rate,
-                                 kind.key if kind else "open"))
+        for zh, en, probability, category in self._table_values("tbl_stages", 4) or []:
+            if values.is_blank(zh):
+                continue
+            try:
+                rate = values.parse_rate(probability)
+            except values.ParseError:
+                continue
+            kind = contract.find_choice(contract.STAGE_CATEGORIES, category) if category else None
+            rows.append((str(zh).strip(), "" if en is None else str(en).strip(), rate, kind.key if kind else "open"))
         return rows or [tuple(s) for s in contract.DEFAULT_STAGES]
 
     # ------------------------------------------------------------ the table
-    def _bounds(self) -> tuple[int, int, int, int]:
-        from openpyxl.utils.cell import range_boundaries
-
-        return range_boundaries(self.excel_table.ref)  # min_col, min_row, max_col, max_row
-
     def _fields(self) -> list[str | None]:
         """The field of each Table column, by its header (zh or en)."""
         min_col, min_row, max_col, _ = self._bounds()
         spec = contract.TABLES[self.table]
         lookup = {contract.normalize_header(h): c.key for c in spec.columns for h in c.headers()}
-        return [lookup.get(contract.normalize_header(self.sheet.cell(min_row, c).value))
-                for c in range(min_col, max_col + 1)]
+        (headers,) = self._values(min_row, min_row, min_col, max_col)
+        return [lookup.get(contract.normalize_header(h)) for h in headers]
 
     def _last_data_row(self) -> int:
         min_col, min_row, max_col, max_row = self._bounds()
-        for row in range(max_row, min_row, -1):
-            if any(self.sheet.cell(row, c).value not in (None, "") for c in range(min_col, max_col + 1)):
-                return row
+        rows = self._values(min_row + 1, max_row, min_col, max_col) if max_row > min_row else []
+        for offset in range(len(rows) - 1, -1, -1):
+            if any(v not in (None, "") for v in rows[offset]):
+                return min_row + 1 + offset
         return min_row
 
     def existing_rows(self) -> pd.DataFrame:
         """The rows already in the table, parsed like imported ones (for duplicate detection)."""
         min_col, min_row, max_col, _ = self._bounds()
         spec = contract.TABLES[self.table]
-        fields = self._fields()
-        cells = list(zip(*self.sheet.iter_rows(min_row=min_row + 1, max_row=self._last_data_row(), min_col=min_col,
-                                               max_col=max_col, values_only=True)))
+        last = self._last_data_row()
+        rows = self._values(min_row + 1, last, min_col, max_col) if last > min_row else []
+        cells = list(zip(*rows)) if rows else [()] * (max_col - min_col + 1)
         frame = {}
-        for key, raw in zip(fields, cells):
+        for key, raw in zip(self._fields(), cells):
             if key is None:
                 continue
             result = values.parse_column(list(raw), spec.column(key))
@@ -173,14 +149,98 @@ class TargetWorkbook:
             return int(value)
         return value
 
+    def _placed(self, frame: pd.DataFrame) -> list[tuple[int, contract.Column]]:
+        """(1-based column, contract column) of each Table column the frame fills."""
+        min_col = self._bounds()[0]
+        spec = contract.TABLES[self.table]
+        return [(min_col + i, spec.column(key)) for i, key in enumerate(self._fields())
+                if key is not None and key in frame]
+
+
+NO_CELL = object()
+
+
+class TargetWorkbook(Target):
+    """One table of a workbook made by ``salesdeck template``, opened with openpyxl for appending.
+
+    The general way, for any workbook openpyxl reads; :class:`PackageTarget`
+    is the fast way for the common case.
+    """
+
+    def __init__(self, path: Path, table: str, book, sheet, excel_table) -> None:
+        self.book, self.sheet, self.excel_table = book, sheet, excel_table
+        self._setup(path, table, sheet.title)
+
+    def close(self) -> None:
+        """Release the in-memory copy of an .xlsm's macros (openpyxl leaves it open)."""
+        archive = getattr(self.book, "vba_archive", None)
+        if archive is not None:
+            archive.close()
+            self.book.vba_archive = None
+
+    @classmethod
+    def open(cls, path: Path, table: str) -> "TargetWorkbook":
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+        except Exception as exc:  # openpyxl raises many types for files that are not workbooks
+            raise NotAWorkbookError(f"{path.name}: cannot be opened as an .xlsx workbook ({type(exc).__name__})") from None
+        _restore_note_sizes(path, book)
+        name = f"tbl_{table}"
+        for sheet in book.worksheets:
+            if name in sheet.tables:
+                return cls(path, table, book, sheet, sheet.tables[name])
+        sheet_name = contract.SHEET_OF[table].name("zh")
+        raise SalesdeckError(f"{path.name} has no {table} table ({name}); import into a workbook made by "
+                             f"`salesdeck template` (sheet {sheet_name})")
+
+    def _bounds(self) -> tuple[int, int, int, int]:
+        from openpyxl.utils.cell import range_boundaries
+
+        return range_boundaries(self.excel_table.ref)
+
+    def _values(self, min_row: int, max_row: int, min_col: int, max_col: int) -> list[tuple]:
+        return list(self.sheet.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col,
+                                         values_only=True))
+
+    def _table_values(self, name: str, width: int) -> list[tuple] | None:
+        from openpyxl.utils.cell import range_boundaries
+
+        for sheet in self.book.worksheets:
+            if name in sheet.tables:
+                min_col, min_row, _, max_row = range_boundaries(sheet.tables[name].ref)
+                return list(sheet.iter_rows(min_row=min_row + 1, max_row=max_row, min_col=min_col,
+                                            max_col=min_col + width - 1, values_only=True))
+        return None
+
+    def _month_cell(self):
+        """The Settings value cell of the report month, or None."""
+        for sheet in self.book.worksheets:
+            if "tbl_settings" in sheet.tables:
+                for row in sheet.iter_rows(min_row=2, max_col=2):
+                    if contract.normalize_header(row[0].value) in MONTH_KEYS:
+                        return row[1]
+        return None
+
+    def _month_value(self):
+        cell = self._month_cell()
+        return NO_CELL if cell is None else cell.value
+
+    def set_settings_month(self, month: pd.Timestamp) -> bool:
+        """Fill an empty Settings report month; False when the workbook has no such cell."""
+        cell = self._month_cell()
+        if cell is None:
+            return False
+        cell.value = f"{month:%Y-%m}"
+        return True
+
     def append(self, frame: pd.DataFrame, output: Path) -> Path:
         """Write ``frame`` below the table's rows, grow the Table and validations, save atomically to ``output``."""
         from openpyxl.utils import get_column_letter
 
         min_col, min_row, max_col, old_last = self._bounds()
-        spec = contract.TABLES[self.table]
-        placed = [(min_col + i, spec.column(key)) for i, key in enumerate(self._fields())
-                  if key is not None and key in frame]
+        placed = self._placed(frame)
         formats = {c: self._number_format(c, min_row + 1) for c, _ in placed}
         start = self._last_data_row() + 1
         columns = {col.key: frame[col.key].tolist() for _, col in placed}
@@ -213,13 +273,7 @@ class TargetWorkbook:
     def _extend_validation(self, first: int, last: int) -> None:
         """Validations that start at the first data row reach the new last row."""
         for validation in self.sheet.data_validations.dataValidation:
-            grown = []
-            for text in (str(r) for r in validation.sqref.ranges):
-                match = re.fullmatch(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", text)
-                if match and int(match.group(2)) <= first and int(match.group(4)) < last:
-                    text = f"{match.group(1)}{match.group(2)}:{match.group(3)}{last}"
-                grown.append(text)
-            validation.sqref = " ".join(grown)
+            validation.sqref = grow_sqref(" ".join(str(r) for r in validation.sqref.ranges), first, last)
 
 
 # ---------------------------------------------------------------- note boxes

@@ -27,7 +27,8 @@ from salesdeck.workbook import contract, values
 from salesdeck.workbook.import_mapping import (IMPORTABLE, Mapping, check_fields, known_header, load_mapping,
                                                match_columns, save_mapping)
 from salesdeck.workbook.import_sources import SourceTable, read_source
-from salesdeck.workbook.import_target import TargetWorkbook
+from salesdeck.workbook.import_package import open_target
+from salesdeck.workbook.import_target import Target
 from salesdeck.workbook.import_values import (OwnerLookup, StageMapper, UnknownStage, load_lookup, month_columns,
                                               needs_year, widen_to_long)
 
@@ -104,7 +105,7 @@ def import_rows(sources: list[str | Path], into: str | Path, as_table: str, *, m
     if not sources:
         raise SalesdeckError("no source files given")
     plan = _plan(mapping, columns, fixed, as_table)
-    with TargetWorkbook.open(into, as_table) as target:
+    with open_target(into, as_table) as target:
         reported = _reported_month(month, target)
         owners = load_lookup(lookup) if lookup else OwnerLookup()
         stages = StageMapper(target.stage_table(), plan.stages) if as_table == "pipeline" else None
@@ -162,7 +163,7 @@ def _plan(mapping, columns, fixed, table: str) -> Mapping:
     return plan
 
 
-def _reported_month(month, target: TargetWorkbook) -> pd.Timestamp | None:
+def _reported_month(month, target: Target) -> pd.Timestamp | None:
     if month is None or values.is_blank(month):
         return target.month
     try:
