@@ -62,11 +62,10 @@ class PackageTarget(Target):
 
     def _grid_values(self, sheet: str, min_row: int, max_row: int, min_col: int, max_col: int) -> list[tuple]:
         grid = self._grids.get(sheet) or []
-        out = []
-        for r in range(min_row - 1, max_row):
-            row = grid[r] if r < len(grid) else []
-            out.append(tuple(row[c] if c < len(row) else None for c in range(min_col - 1, max_col)))
-        return out
+        width = max_col - min_col + 1
+        out = [tuple(row[min_col - 1:max_col]) for row in grid[min_row - 1:max_row]]
+        out = [row if len(row) == width else row + (None,) * (width - len(row)) for row in out]
+        return out + [(None,) * width] * max(0, max_row - min_row + 1 - len(out))
 
     def _values(self, min_row: int, max_row: int, min_col: int, max_col: int) -> list[tuple]:
         return self._grid_values(self.located.sheet, min_row, max_row, min_col, max_col)

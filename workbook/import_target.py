@@ -103,11 +103,16 @@ class Target:
         return [lookup.get(contract.normalize_header(h)) for h in headers]
 
     def _last_data_row(self) -> int:
+        """The last row of the Table with a value in one of its columns (the header row when none has)."""
         min_col, min_row, max_col, max_row = self._bounds()
-        rows = self._values(min_row + 1, max_row, min_col, max_col) if max_row > min_row else []
-        for offset in range(len(rows) - 1, -1, -1):
-            if any(v not in (None, "") for v in rows[offset]):
-                return min_row + 1 + offset
+        stop = max_row
+        while stop > min_row:  # from the end, a block at a time: the data usually ends at the Table's end
+            first = max(min_row + 1, stop - 255)
+            rows = self._values(first, stop, min_col, max_col)
+            for offset in range(len(rows) - 1, -1, -1):
+                if any(v not in (None, "") for v in rows[offset]):
+                    return first + offset
+            stop = first - 1
         return min_row
 
     def existing_rows(self) -> pd.DataFrame:
@@ -122,9 +127,11 @@ class Target:
             if key is None:
                 continue
             result = values.parse_column(list(raw), spec.column(key))
-            parsed = result.values.astype(object)
-            for problem in result.problems:  # kept as typed: it still counts for duplicates
-                parsed.iat[problem.pos] = raw[problem.pos]
+            parsed = result.values
+            if result.problems:
+                parsed = parsed.astype(object)
+                for problem in result.problems:  # kept as typed: it still counts for duplicates
+                    parsed.iat[problem.pos] = raw[problem.pos]
             frame[key] = parsed
         return pd.DataFrame(frame)
 

@@ -299,7 +299,27 @@ def _key_columns(table: str, frame: pd.DataFrame) -> list[str]:
 
 
 def _row_keys(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
-    return [tuple(_canonical(v) for v in row) for row in frame[columns].itertuples(index=False)]
+    """Each row's key: :func:`_canonical` of its cells in ``columns``."""
+    return list(zip(*(_column_keys(frame[c]) for c in columns))) if len(frame) else []
+
+
+def _column_keys(values: pd.Series) -> list:
+    """:func:`_canonical` of every cell of a column, computed once per distinct value (and type)."""
+    if values.dtype.kind == "M":
+        return values.dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), None).tolist()
+    known: dict[tuple[type, object], object] = {}
+    out = []
+    append = out.append
+    for value in values.tolist():
+        key = (type(value), value)
+        try:
+            found = known[key]
+        except KeyError:
+            found = known[key] = _canonical(value)
+        except TypeError:  # unhashable
+            found = _canonical(value)
+        append(found)
+    return out
 
 
 def _canonical(value) -> object:
