@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from salesdeck.workbook.package_edit import (CannotEdit, Edit, _set_cell, date_styles, find_table, grow_sqref,
+from salesdeck.workbook.package_edit import (CannotEdit, Edit, _set_cell, date_epoch, date_styles, find_table, grow_sqref,
                                              write_edit)
 
 
@@ -82,3 +82,24 @@ def test_the_month_cell_is_put_in_column_order_keeping_its_neighbours():
 def test_validation_ranges_that_cover_the_data_grow_others_stay():
     assert grow_sqref("A2:A5001 C2:C10 D1:D3 E7:E9 F2", 2, 6000) == "A2:A6000 C2:C6000 D1:D6000 E7:E9 F2"
     assert grow_sqref("A2:A9000", 2, 6000) == "A2:A9000"
+
+
+def test_a_1904_date_system_workbook_gets_its_own_serials(tmp_path):
+    """Old Mac Excel counts days from 1904: the same date is a serial 1,462 smaller."""
+    book = _book(tmp_path / "in.xlsx")
+    wb = openpyxl.load_workbook(book)
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    wb.save(book)
+    style = next(iter(date_styles(book)))
+    edit = _edit(book, [[(1, "B"), (2, dt.date(2026, 10, 31))]], {2: style}, 3)
+    edit.epoch = date_epoch(book)
+    write_edit(book, tmp_path / "out.xlsx", edit)
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    assert b'<c r="B3" s="%d"><v>%d</v>' % (style, (dt.date(2026, 10, 31) - dt.date(1904, 1, 1)).days) in sheet
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx")["订单"]["B3"].value == dt.datetime(2026, 10, 31)
+
+
+def test_xml_that_is_not_utf8_is_left_to_openpyxl():
+    with pytest.raises(CannotEdit, match="not UTF-8"):
+        _set_cell('<?xml version="1.0" encoding="UTF-16"?><row r="3"/>'.encode("utf-16"), "B3", "x")

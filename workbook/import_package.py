@@ -21,7 +21,7 @@ from salesdeck.atomic import atomic_path
 from salesdeck.errors import NotAWorkbookError
 from salesdeck.workbook import contract
 from salesdeck.workbook.import_target import MONTH_KEYS, NO_CELL, Target, TargetWorkbook
-from salesdeck.workbook.package_edit import CannotEdit, Edit, PackageTable, date_styles, find_table, \
+from salesdeck.workbook.package_edit import CannotEdit, Edit, PackageTable, date_epoch, date_styles, find_table, \
     first_row_styles, write_edit
 from salesdeck.workbook.rawread import column_letter, read_raw
 
@@ -130,4 +130,5 @@ class PackageTarget(Target):
         if self._new_month:
             part, address, _ = self._month_address()
             month_cell = (part, address, self._new_month)
-        return Edit(self.located, start, rows, styles, min_row + 1, max(start + len(frame) - 1, old_last), month_cell)
+        return Edit(self.located, start, rows, styles, min_row + 1, max(start + len(frame) - 1, old_last), month_cell,
+                    date_epoch(self.path))

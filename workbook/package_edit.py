@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape
 
 from salesdeck.workbook.rawread import column_index, column_letter
 
-__all__ = ["CannotEdit", "PackageTable", "Edit", "find_table", "first_row_styles", "date_styles", "write_edit", "grow_sqref"]
+__all__ = ["CannotEdit", "PackageTable", "Edit", "find_table", "first_row_styles", "date_styles", "write_edit", "grow_sqref", "date_epoch"]
 
 _REL = re.compile(rb"<Relationship\b[^>]*>")
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
@@ -45,6 +45,8 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 TAIL_BYTES = 4 << 20
 CHUNK = 1 << 20
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Workbooks from old Mac Excel count days from 1904 (``<workbookPr date1904="1"/>``).
+EPOCH_1904 = dt.date(1904, 1, 1)
 
 
 class CannotEdit(Exception):
@@ -82,6 +84,7 @@ class Edit:
     first_data_row: int
     new_last: int
     set_cell: tuple[str, str, str] | None = None   # (sheet part, A1 address, text) to fill
+    epoch: dt.date = EXCEL_EPOCH                    # day 0 of the workbook's date serials
 
 
 def _attr(tag: bytes, name: str) -> str | None:
@@ -189,7 +192,7 @@ def date_styles(path: Path) -> set[int]:
 
 
 # ---------------------------------------------------------------- cells
-def _cell(prefix: bytes, ref: str, value, style: int | None) -> bytes:
+def _cell(prefix: bytes, ref: str, value, style: int | None, epoch: dt.date = EXCEL_EPOCH) -> bytes:
     s = f' s="{style}"' if style is not None else ""
     if isinstance(value, bool):
         body = f'<{{p}}c r="{ref}"{s} t="b"><{{p}}v>{int(value)}</{{p}}v></{{p}}c>'
@@ -201,7 +204,7 @@ def _cell(prefix: bytes, ref: str, value, style: int | None) -> bytes:
         body = f'<{{p}}c r="{ref}"{s}><{{p}}v>{float(value)!r}</{{p}}v></{{p}}c>'
     elif isinstance(value, dt.date):
         day = value.date() if isinstance(value, dt.datetime) else value
-        serial = (day - EXCEL_EPOCH).days
+        serial = (day - epoch).days
         if isinstance(value, dt.datetime):
             serial += (value - dt.datetime.combine(day, dt.time())).total_seconds() / 86400
         body = f'<{{p}}c r="{ref}"{s}><{{p}}v>{serial!r}</{{p}}v></{{p}}c>'
@@ -220,7 +223,7 @@ def _rows_xml(prefix: bytes, edit: Edit) -> bytes:
     p = prefix.decode()
     for offset, cells in enumerate(edit.rows):
         row = edit.start + offset
-        inner = b"".join(_cell(prefix, f"{column_letter(c - 1)}{row}", v, edit.styles.get(c))
+        inner = b"".join(_cell(prefix, f"{column_letter(c - 1)}{row}", v, edit.styles.get(c), edit.epoch)
                          for c, v in sorted(cells) if v is not None)
         out.append(f'<{p}row r="{row}">'.encode() + inner + f"</{p}row>".encode())
     return b"".join(out)
@@ -288,6 +291,8 @@ def _copy_sheet(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInf
             chunk = fin.read(CHUNK)
             if not chunk:
                 raise CannotEdit("the sheet has no sheetData")
+            if not buf:
+                _utf8_only(chunk)
             buf += chunk
             opened = _SHEET_DATA.search(buf)
         prefix = (opened.group(1) + b":") if opened.group(1) else b""
@@ -320,8 +325,16 @@ def _copy_sheet(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInf
         fout.write(_patch_tail(buf[at + len(closing):] + fin.read(), edit))
 
 
+def _utf8_only(start: bytes) -> None:
+    """The edits work on UTF-8 (or ASCII) XML, what every spreadsheet program writes."""
+    declared = re.match(rb'<\?xml[^>]*encoding="([^"]+)"', start.lstrip(b"\xef\xbb\xbf"))
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff") or (declared and declared.group(1).lower() not in (b"utf-8", b"utf8")):
+        raise CannotEdit("the sheet's XML is not UTF-8")
+
+
 def _set_cell(data: bytes, address: str, text: str) -> bytes:
     """Put inline ``text`` into the cell at ``address`` of a (small) sheet part, keeping its style."""
+    _utf8_only(data[:200])
     row = int(re.search(r"\d+", address).group(0))
     col = column_index(re.match(r"[A-Z]+", address).group(0))
     match = re.search(rb'<((?:\w+:)?)row\b[^>]*\br="' + str(row).encode() + rb'"[^>]*?(/?)>', data)
@@ -361,6 +374,14 @@ def _member(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     out.compress_type = zipfile.ZIP_DEFLATED
     out.external_attr = info.external_attr
     return out
+
+
+def date_epoch(path: Path) -> dt.date:
+    """Day 0 of the workbook's date serials: 1899-12-30, or 1904-01-01 for the 1904 date system."""
+    with zipfile.ZipFile(path) as archive:
+        workbook = archive.read("xl/workbook.xml")
+    tag = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*>", workbook)
+    return EPOCH_1904 if tag and _attr(tag.group(0), "date1904") in ("1", "true") else EXCEL_EPOCH
 
 
 def write_edit(path: Path, out: Path, edit: Edit) -> None:
