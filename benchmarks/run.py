@@ -281,8 +281,8 @@ def main() -> None:
             f"| {low:.2f}-{high:.2f}x ({b['runs']} runs) | {b['peak_mb']:.0f} |"
         )
     lines += ["", "## refresh", "",
-              "`refresh_workbook` (what `salesdeck refresh` runs): write = the result "
-              "sheet written into a copy with openpyxl, which loads and saves the whole workbook.", "",
+              "`refresh_workbook` (what `salesdeck refresh` runs): write = the result sheet added to a copy of the "
+              "package, every other part streamed across and compressed again.", "",
               "| order lines | read | validate | compute | write | refresh total | peak MB |",
               "|---:|---:|---:|---:|---:|---:|---:|"]
     for rows, size, b, f, r in rows_out:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -34,6 +35,14 @@ def normalize_zip(path: str | os.PathLike) -> None:
         for info, data in members:
             dst.writestr(fixed_member(info.filename), data)
     os.replace(tmp, path)
+
+
+def copy_member(src: zipfile.ZipFile, info: zipfile.ZipInfo, dst: zipfile.ZipFile, chunk: int = 1 << 20) -> None:
+    """Stream one member from ``src`` into ``dst`` compressed, with the fixed timestamp (no full copy in memory)."""
+    member = fixed_member(info.filename)
+    member.file_size = info.file_size  # lets zipfile decide on ZIP64 as writestr would
+    with src.open(info) as fin, dst.open(member, "w") as fout:
+        shutil.copyfileobj(fin, fout, chunk)
 
 
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")

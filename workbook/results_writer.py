@@ -13,6 +13,7 @@ import math
 import re
 import zipfile
 from xml.sax.saxutils import escape
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import pandas as pd
 
 from salesdeck.atomic import atomic_path
 from salesdeck.errors import OutputError
-from salesdeck.ziputil import normalize_zip
+from salesdeck.ziputil import copy_member, fixed_member
 from salesdeck.workbook import contract
 
 #: Every name a result sheet may have (both languages): replaced on refresh, never read as input.
@@ -376,11 +377,10 @@ def _drop_sheet(parts: dict[str, bytes], book, rels, types, sheet_el, index: int
         rels.remove(rel)
 
 
-def add_result_sheet(parts: dict[str, bytes], name: str, grid: SheetLayout) -> dict[str, bytes]:
-    """The package ``parts`` with sheet ``name`` (re)written from ``grid``; other parts unchanged."""
+def add_result_sheet(parts: MutableMapping[str, bytes], name: str, grid: SheetLayout) -> MutableMapping[str, bytes]:
+    """``parts`` (changed in place and returned) with sheet ``name`` (re)written from ``grid``; other parts unchanged."""
     from lxml import etree
 
-    parts = dict(parts)
     book_part = "xl/workbook.xml"
     rels_part = _rels_path(book_part)
     if book_part not in parts or rels_part not in parts or "[Content_Types].xml" not in parts:
@@ -448,25 +448,77 @@ def write_results(src: str | Path, out: str | Path, tables: list[ResultTable], l
 
     Any earlier result sheet (计算结果 / Results) is replaced. ``sheets`` (raw
     grids) is needed for .xls/.ods sources, which are not zip packages; the
-    copy is then a new .xlsx holding their values. Written atomically; the
-    same input gives the same bytes.
+    copy is then a new .xlsx holding their values. Written atomically in one
+    streaming pass (the big sheets are never held in memory); the same input
+    gives the same bytes.
     """
     src, out = Path(src), Path(out)
-    if sheets is None:
-        try:
-            with zipfile.ZipFile(src) as zf:
-                order = zf.namelist()
-                parts = {name: zf.read(name) for name in order}
-        except (OSError, zipfile.BadZipFile) as exc:
-            raise OutputError(f"cannot open {src.name} for writing: {exc}") from exc
-    else:
+    grid = layout(tables, heading)
+    if sheets is not None:
         parts = _values_workbook({k: v for k, v in sheets.items() if k not in RESULT_SHEET_NAMES})
-        order = list(parts)
-    new = add_result_sheet(parts, result_sheet_name(lang), layout(tables, heading))
-    names = [n for n in order if n in new] + [n for n in new if n not in order]
-    with atomic_path(out) as tmp:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
-            for name in names:
-                zf.writestr(name, new[name])
-        normalize_zip(tmp)  # compresses, with fixed timestamps
+        new = add_result_sheet(parts, result_sheet_name(lang), grid)
+        with atomic_path(out) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name in new:
+                zf.writestr(fixed_member(name), new[name])
+        return out
+    try:
+        source = zipfile.ZipFile(src)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise OutputError(f"cannot open {src.name} for writing: {exc}") from exc
+    with source:
+        parts = _PackageParts(source)
+        add_result_sheet(parts, result_sheet_name(lang), grid)
+        with atomic_path(out) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name in parts.order():
+                if parts.changed(name):
+                    zf.writestr(fixed_member(name), parts[name])
+                else:
+                    copy_member(source, source.getinfo(name), zf)
     return out
+
+
+class _PackageParts(MutableMapping):
+    """A zip package's parts by name, read only when looked at; what is set or removed is remembered."""
+
+    def __init__(self, source: zipfile.ZipFile) -> None:
+        self._source = source
+        self._names = source.namelist()
+        self._present = set(self._names)
+        self._set: dict[str, bytes] = {}
+
+    def __getitem__(self, name: str) -> bytes:
+        if name in self._set:
+            return self._set[name]
+        if name not in self._present:
+            raise KeyError(name)
+        return self._source.read(name)
+
+    def __setitem__(self, name: str, data: bytes) -> None:
+        if name not in self._present:  # new, or removed and added again: it goes last, as in a dict
+            if name in self._names:
+                self._names.remove(name)
+            self._names.append(name)
+            self._present.add(name)
+        self._set[name] = data
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self._present:
+            raise KeyError(name)
+        self._present.discard(name)
+        self._set.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._present
+
+    def __iter__(self):
+        return iter(self.order())
+
+    def __len__(self) -> int:
+        return len(self._present)
+
+    def order(self) -> list[str]:
+        """Names in the source's order, new parts last."""
+        return [n for n in self._names if n in self._present]
+
+    def changed(self, name: str) -> bool:
+        return name in self._set
