@@ -110,6 +110,7 @@ def test_only_the_table_its_sheet_and_settings_change_in_the_package(imported):
         assert after.namelist() == before.namelist()
         changed = sorted(n for n in before.namelist() if before.read(n) != after.read(n))
         sheet = after.read("xl/worksheets/sheet4.xml")
+        assert not [i.filename for i in after.infolist() if i.extra[:2] == b"\x01\x00"]  # no needless ZIP64 fields
     assert changed == ["xl/tables/table5.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet4.xml"]
     assert sheet.count(b"<row ") == ROWS + 1 and b'<dimension ref="A1:M6001"/>' in sheet
 

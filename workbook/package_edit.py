@@ -284,7 +284,8 @@ def _last_row_number(window: bytes) -> int | None:
 
 
 def _copy_sheet(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInfo, edit: Edit) -> None:
-    with src.open(info) as fin, dst.open(_member(info), "w", force_zip64=True) as fout:
+    grows_by = 2 * len(_rows_xml(b"", edit)) + 4096  # generous: the new rows (with a namespace prefix), longer refs
+    with src.open(info) as fin, dst.open(_member(info, grows_by), "w") as fout:
         buf = b""
         opened = None
         while opened is None:
@@ -369,10 +370,13 @@ def _patch_table(data: bytes, edit: Edit) -> bytes:
     return data.replace(b'ref="' + old + b'"', b'ref="' + ref.encode() + b'"')
 
 
-def _member(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+def _member(info: zipfile.ZipInfo, grows_by: int = 0) -> zipfile.ZipInfo:
+    """A member like ``info``; its expected size lets zipfile add ZIP64 fields only when needed (Excel is
+    particular about ZIP64, see Apache POI bug 57342)."""
     out = zipfile.ZipInfo(info.filename, date_time=info.date_time)
     out.compress_type = zipfile.ZIP_DEFLATED
     out.external_attr = info.external_attr
+    out.file_size = info.file_size + grows_by
     return out
 
 
@@ -395,7 +399,7 @@ def write_edit(path: Path, out: Path, edit: Edit) -> None:
             elif edit.set_cell and info.filename == edit.set_cell[0]:
                 dst.writestr(_member(info), _set_cell(src.read(info), edit.set_cell[1], edit.set_cell[2]))
             else:
-                with src.open(info) as fin, dst.open(_member(info), "w", force_zip64=True) as fout:
+                with src.open(info) as fin, dst.open(_member(info), "w") as fout:
                     shutil.copyfileobj(fin, fout, CHUNK)
 
 
