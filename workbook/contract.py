@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from salesdeck.calc.pipeline import DEFAULT_STAGES as _CALC_DEFAULT_STAGES
 

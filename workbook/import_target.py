@@ -9,7 +9,6 @@ the Table's ``ref`` and every data validation that covered the old rows.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -19,7 +18,7 @@ import pandas as pd
 from salesdeck.atomic import atomic_path
 from salesdeck.errors import NotAWorkbookError, SalesdeckError
 from salesdeck.workbook import contract, values
-from salesdeck.workbook.package_edit import grow_sqref
+from salesdeck.workbook.package_edit import grow_sqref, part_rels, sheet_parts
 
 __all__ = ["Target", "TargetWorkbook", "StageRow", "NO_CELL", "MONTH_KEYS"]
 
@@ -288,26 +287,6 @@ class TargetWorkbook(Target):
 _SHAPE = re.compile(r"<(\w+:)?shape\b[^>]*?\bstyle=\"([^\"]*)\"(.*?)</\1shape>", re.S)
 _SIZE = re.compile(r"(width|height):\s*([\d.]+)(pt|px)")
 _ANCHOR = re.compile(r"<(?:\w+:)?Row>(\d+)</(?:\w+:)?Row>\s*<(?:\w+:)?Column>(\d+)</(?:\w+:)?Column>")
-_REL = re.compile(r"<Relationship\b[^>]*>")
-
-
-def _attr(tag: str, name: str) -> str | None:
-    match = re.search(rf'\b{name}="([^"]*)"', tag)
-    return match.group(1) if match else None
-
-
-def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
-    """Relationship id -> target part path of one package part."""
-    folder, name = posixpath.split(part)
-    rels = posixpath.join(folder, "_rels", name + ".rels")
-    if rels not in archive.namelist():
-        return {}
-    out = {}
-    for tag in _REL.findall(archive.read(rels).decode("utf-8")):
-        target = _attr(tag, "Target") or ""
-        out[_attr(tag, "Id") or ""] = target.lstrip("/") if target.startswith("/") else \
-            posixpath.normpath(posixpath.join(folder, target))
-    return out
 
 
 def note_sizes(path: Path) -> dict[str, dict[tuple[int, int], tuple[float, float]]]:
@@ -315,27 +294,21 @@ def note_sizes(path: Path) -> dict[str, dict[tuple[int, int], tuple[float, float
     out: dict[str, dict[tuple[int, int], tuple[float, float]]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
-            workbook_rels = _rels(archive, "xl/workbook.xml")
-            for tag in re.findall(r"<sheet\b[^>]*>", archive.read("xl/workbook.xml").decode("utf-8")):
-                name, rid = _attr(tag, "name"), _attr(tag, "r:id")
-                sheet_part = workbook_rels.get(rid or "")
-                if not name or not sheet_part or sheet_part not in archive.namelist():
+            names = set(archive.namelist())
+            for name, sheet_part in sheet_parts(archive).items():
+                if sheet_part not in names:
                     continue
-                vml = [t for t in _rels(archive, sheet_part).values() if t.endswith(".vml")]
+                vml = [t for t in part_rels(archive, sheet_part).values() if t.endswith(".vml")]
                 for part in vml:
                     for _, style, body in _SHAPE.findall(archive.read(part).decode("utf-8", "replace")):
                         anchor = _ANCHOR.search(body)
                         size = {k: float(v) * (4 / 3 if unit == "pt" else 1) for k, v, unit in _SIZE.findall(style)}
                         if anchor and "width" in size and "height" in size:
                             key = (int(anchor.group(1)), int(anchor.group(2)))
-                            out.setdefault(_unescape(name), {})[key] = (size["width"], size["height"])
+                            out.setdefault(name, {})[key] = (size["width"], size["height"])
     except (zipfile.BadZipFile, KeyError, OSError):
         return {}
     return out
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
 
 
 def _restore_note_sizes(path: Path, book) -> None:

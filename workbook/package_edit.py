@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape
 
 from salesdeck.workbook.rawread import column_index, column_letter
 
-__all__ = ["CannotEdit", "PackageTable", "Edit", "find_table", "first_row_styles", "date_styles", "write_edit", "grow_sqref", "date_epoch"]
+__all__ = ["CannotEdit", "PackageTable", "Edit", "find_table", "first_row_styles", "date_styles", "write_edit", "grow_sqref", "date_epoch", "part_rels", "sheet_parts"]
 
 _REL = re.compile(rb"<Relationship\b[^>]*>")
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
@@ -92,7 +92,8 @@ def _attr(tag: bytes, name: str) -> str | None:
     return match.group(1).decode("utf-8") if match else None
 
 
-def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+def part_rels(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """Relationship id -> target part path of one package part."""
     folder, name = posixpath.split(part)
     rels = posixpath.join(folder, "_rels", name + ".rels")
     try:
@@ -109,7 +110,7 @@ def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> its part, in workbook order."""
-    rels = _rels(archive, "xl/workbook.xml")
+    rels = part_rels(archive, "xl/workbook.xml")
     out = {}
     for tag in _SHEET.findall(archive.read("xl/workbook.xml")):
         name, rid = _attr(tag, "name"), _attr(tag, "r:id")
@@ -123,7 +124,7 @@ def find_table(path: Path, name: str) -> PackageTable | None:
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         for sheet, part in sheet_parts(archive).items():
-            for target in _rels(archive, part).values():
+            for target in part_rels(archive, part).values():
                 if not target.startswith("xl/tables/") or target not in names:
                     continue
                 head = archive.read(target)[:4096]
