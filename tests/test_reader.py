@@ -262,3 +262,18 @@ def test_sample_reads_back_exactly_as_generated(sample):
         got = book.tables[key].drop(columns=ignore)
         pd.testing.assert_frame_equal(got, frame.drop(columns=ignore).reset_index(drop=True), check_dtype=False, obj=key)
     assert (book.orders["_row"].diff().dropna() > 0).all()
+
+
+def test_frames_the_reader_built_conform_as_they_are(tmp_path):
+    """conform() leaves a frame that already matches the contract alone; converting it again changes nothing."""
+    from salesdeck.workbook import model
+    from salesdeck.workbook.sample import write_sample
+
+    book = read_workbook(write_sample(tmp_path / "sample.xlsx", rows=500))
+    for key, frame in book.tables.items():
+        if key not in contract.TABLES:
+            continue
+        has_month = any(c.type == "month" for c in contract.TABLES[key].columns)  # always normalised again
+        assert (model.conform(key, frame, typed=True) is frame) == (not has_month), key
+        shifted = frame.set_axis(pd.RangeIndex(1, len(frame) + 1))  # not a fresh index: converted the long way
+        pd.testing.assert_frame_equal(model.conform(key, shifted, typed=True), frame, check_index_type=True)
