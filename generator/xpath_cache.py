@@ -7,7 +7,9 @@ makes about 3,000 such calls with a few dozen distinct expressions (mostly
 ``install`` replaces that method with one that keeps an ``lxml.etree.XPath``
 per expression, with the same namespace map, so every call returns exactly
 what it returned before (the same elements, in the same order). The same
-idea was proposed for python-docx (python-openxml/python-docx#342).
+idea was proposed for python-docx (python-openxml/python-docx#342). An
+``XPath`` object takes a lock while it evaluates, so sharing one between
+threads is safe.
 """
 
 from __future__ import annotations
