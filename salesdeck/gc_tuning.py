@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator, TypeVar
 
@@ -25,14 +26,27 @@ JOB_THRESHOLDS = (200_000, 30, 30)
 F = TypeVar("F", bound=Callable)
 
 
+_lock = threading.Lock()
+_running = 0                       # jobs inside fewer_passes, in any thread
+_saved: tuple[int, ...] = ()       # the thresholds before the first of them
+
+
 @contextmanager
 def _fewer_passes() -> Iterator[None]:
-    before = gc.get_threshold()
-    gc.set_threshold(*(max(new, old) for new, old in zip(JOB_THRESHOLDS, before)))
+    """The first job to enter raises the thresholds, the last to leave restores them (jobs may overlap in threads)."""
+    global _running, _saved
+    with _lock:
+        if _running == 0:
+            _saved = gc.get_threshold()
+            gc.set_threshold(*(max(new, old) for new, old in zip(JOB_THRESHOLDS, _saved)))
+        _running += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _lock:
+            _running -= 1
+            if _running == 0:
+                gc.set_threshold(*_saved)
 
 
 def fewer_passes(fn: F) -> F:

@@ -47,3 +47,31 @@ def test_a_refused_build_leaves_the_collector_as_it_was(tmp_path, default_thresh
         build_deck(bogus, tmp_path / "deck.pptx")
     assert gc.get_threshold() == (700, 10, 10)
     assert not (tmp_path / "deck.pptx").exists()
+
+
+def test_jobs_overlapping_in_threads_restore_the_thresholds_only_when_the_last_ends(default_thresholds):
+    import threading
+
+    first_inside, second_inside, first_done, seen = threading.Event(), threading.Event(), threading.Event(), []
+
+    @fewer_passes
+    def first_job():  # starts first, ends first
+        first_inside.set()
+        second_inside.wait(5)
+
+    @fewer_passes
+    def second_job():
+        second_inside.set()
+        first_done.wait(5)
+        seen.append(gc.get_threshold())  # the first job has ended: still raised for this one
+
+    worker = threading.Thread(target=first_job)
+    worker.start()
+    first_inside.wait(5)
+    later = threading.Thread(target=second_job)
+    later.start()
+    worker.join(5)
+    first_done.set()
+    later.join(5)
+    assert seen == [JOB_THRESHOLDS]
+    assert gc.get_threshold() == (700, 10, 10)  # not left raised
