@@ -326,3 +326,15 @@ def test_import_into_an_xlsm_keeps_its_macros_and_releases_them(tmp_path):
         held = target.book.vba_archive
         assert held.read("xl/vbaProject.bin") == macros
     assert held.fp is None  # closed: openpyxl would leave it to the garbage collector, which complains on stderr
+
+
+@pytest.mark.parametrize("name", ["xml external entity", "zip bomb (declared size)"])
+def test_a_hostile_workbook_to_import_into_is_refused_by_the_safe_reader(name, tmp_path):
+    from tests.corpus import hostile
+
+    builder, text = hostile.HOSTILE[name]
+    book = builder(tmp_path, write_workbook(None, tmp_path / "template.xlsx", lang="zh"))
+    result = run("import", _orders_csv(tmp_path / "orders.csv", rows=3), "--into", book, "--as", "orders")
+    assert result.exit_code == 2, result.output
+    assert text in result.output and "Traceback" not in result.output and hostile.SECRET not in result.output
+    assert not (tmp_path / f"{book.stem}-imported.xlsx").exists()

@@ -18,7 +18,6 @@ from pathlib import Path
 import pandas as pd
 
 from salesdeck.atomic import atomic_path
-from salesdeck.errors import NotAWorkbookError
 from salesdeck.workbook import contract
 from salesdeck.workbook.import_target import MONTH_KEYS, NO_CELL, Target, TargetWorkbook
 from salesdeck.workbook.package_edit import CannotEdit, Edit, PackageTable, date_epoch, date_styles, find_table, \
@@ -34,8 +33,8 @@ def open_target(path: Path, table: str) -> Target:
     """The workbook an import writes into: :class:`PackageTarget` when it applies, else openpyxl's."""
     try:
         return PackageTarget.open(path, table)
-    except (CannotEdit, NotAWorkbookError):
-        return TargetWorkbook.open(path, table)  # reports a workbook it cannot open in its own words
+    except CannotEdit:
+        return TargetWorkbook.open(path, table)
 
 
 class PackageTarget(Target):
