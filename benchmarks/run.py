@@ -282,7 +282,7 @@ def main() -> None:
         )
     lines += ["", "## refresh", "",
               "`refresh_workbook` (what `salesdeck refresh` runs): write = the result sheet added to a copy of the "
-              "package, every other part streamed across and compressed again.", "",
+              "package, every other part's compressed bytes copied as they are.", "",
               "| order lines | read | validate | compute | write | refresh total | peak MB |",
               "|---:|---:|---:|---:|---:|---:|---:|"]
     for rows, size, b, f, r in rows_out:
