@@ -338,3 +338,17 @@ def test_a_hostile_workbook_to_import_into_is_refused_by_the_safe_reader(name, t
     assert result.exit_code == 2, result.output
     assert text in result.output and "Traceback" not in result.output and hostile.SECRET not in result.output
     assert not (tmp_path / f"{book.stem}-imported.xlsx").exists()
+
+
+@pytest.mark.office
+def test_import_into_a_workbook_saved_by_libreoffice(tmp_path, office):
+    """LibreOffice writes its own XML (styles on every cell, other attributes); the rows still go in."""
+    template = write_workbook(None, tmp_path / "blank.xlsx", lang="zh")
+    saved = office.convert(template, tmp_path / "lo", fmt='xlsx:Calc MS Excel 2007 XML')
+    result = run("import", _orders_csv(tmp_path / "orders.csv", rows=30), "--into", saved, "--as", "orders")
+    assert result.exit_code == 0, result.output
+    out = saved.with_name(f"{saved.stem}-imported.xlsx")
+    orders = read_workbook(out).orders
+    assert len(orders) == 30 and orders["amount"].sum() == sum(100 + i for i in range(30))
+    rows = office.sheet_rows(out, tmp_path / "csv", 4, "订单")
+    assert len(rows) == 31 and all(re.fullmatch(r"2026-(09|10)-\d\d", r[1]) for r in rows[1:])
