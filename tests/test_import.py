@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salesdeck.cli import cli
 from salesdeck.workbook.importer import import_rows
@@ -177,3 +181,23 @@ def _january_total(realdata) -> float:
 
     book = CalamineWorkbook.from_path(str(realdata / "python-for-excel/January.xlsx"))
     return sum(row[6] for row in book.get_sheet_by_name(book.sheet_names[0]).to_python()[1:])
+
+
+_CELLS = st.one_of(
+    st.none(), st.just(float("nan")), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False, width=32),
+    st.sampled_from(["华东", " 华东 ", "1", "True", "", "  ", "SO-001"]), st.dates(dt.date(2000, 1, 1), dt.date(2030, 1, 1)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CELLS, max_size=30))
+def test_duplicate_keys_of_a_column_are_each_cells_canonical_value(cells):
+    """Keys are computed a column at a time; they must equal the cell-by-cell canonical form, whatever the mix."""
+    from salesdeck.workbook.importer import _canonical, _column_keys
+
+    expected = [_canonical(v) for v in cells]
+    assert _column_keys(pd.Series(cells, dtype=object)) == expected
+    floats = [v for v in cells if isinstance(v, float)]
+    assert _column_keys(pd.Series(floats, dtype="float64")) == [_canonical(v) for v in floats]
+    texts = [v for v in cells if isinstance(v, str) or v is None]
+    assert _column_keys(pd.Series(texts, dtype=object)) == [_canonical(v) for v in texts]

@@ -23,6 +23,7 @@ from salesdeck.workbook.import_target import MONTH_KEYS, NO_CELL, Target, Target
 from salesdeck.workbook.package_edit import CannotEdit, Edit, PackageTable, date_epoch, date_styles, find_table, \
     first_row_styles, write_edit
 from salesdeck.workbook.rawread import column_letter, read_raw
+from salesdeck.workbook.tables import grid_array
 
 __all__ = ["PackageTarget", "open_target"]
 
@@ -68,6 +69,14 @@ class PackageTarget(Target):
 
     def _values(self, min_row: int, max_row: int, min_col: int, max_col: int) -> list[tuple]:
         return self._grid_values(self.located.sheet, min_row, max_row, min_col, max_col)
+
+    def _columns(self, min_row: int, max_row: int, min_col: int, max_col: int) -> list:
+        """Columns straight from the sheet as one array, when its rows are even (no per-row tuples)."""
+        grid = self._grids.get(self.located.sheet) or []
+        array = grid_array(grid)
+        if array is None or array.shape[1] < max_col or len(grid) < max_row:
+            return super()._columns(min_row, max_row, min_col, max_col)
+        return [array[min_row - 1:max_row, c] for c in range(min_col - 1, max_col)]
 
     def _table_values(self, name: str, width: int) -> list[tuple] | None:
         other = find_table(self.path, name)

@@ -13,6 +13,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from salesdeck.atomic import atomic_path
@@ -59,6 +60,10 @@ class Target:
     def _values(self, min_row: int, max_row: int, min_col: int, max_col: int) -> list[tuple]:
         """Cell values of a rectangle of the Table's sheet, a tuple per row (1-based, inclusive)."""
         raise NotImplementedError
+
+    def _columns(self, min_row: int, max_row: int, min_col: int, max_col: int) -> list:
+        """The same rectangle as ``_values``, a sequence per column."""
+        return list(zip(*self._values(min_row, max_row, min_col, max_col)))
 
     def _table_values(self, name: str, width: int) -> list[tuple] | None:
         """The data rows (first ``width`` columns) of another Table, or None when there is none."""
@@ -119,13 +124,13 @@ class Target:
         min_col, min_row, max_col, _ = self._bounds()
         spec = contract.TABLES[self.table]
         last = self._last_data_row()
-        rows = self._values(min_row + 1, last, min_col, max_col) if last > min_row else []
-        cells = list(zip(*rows)) if rows else [()] * (max_col - min_col + 1)
+        cells = self._columns(min_row + 1, last, min_col, max_col) if last > min_row else \
+            [()] * (max_col - min_col + 1)
         frame = {}
         for key, raw in zip(self._fields(), cells):
             if key is None:
                 continue
-            result = values.parse_column(list(raw), spec.column(key))
+            result = values.parse_column(raw if isinstance(raw, np.ndarray) else list(raw), spec.column(key))
             parsed = result.values
             if result.problems:
                 parsed = parsed.astype(object)

@@ -307,6 +307,13 @@ def _column_keys(values: pd.Series) -> list:
     """:func:`_canonical` of every cell of a column, computed once per distinct value (and type)."""
     if values.dtype.kind == "M":
         return values.dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), None).tolist()
+    if values.dtype.kind == "f":
+        return [None if x != x else round(x, 6) for x in values.tolist()]
+    if values.dtype == object and len(values):
+        codes, uniques = pd.factorize(values.to_numpy(), use_na_sentinel=True)
+        if all(type(u) is str for u in uniques):  # text only: no 1 == 1.0 == True merging in the factorising
+            table = [u.strip() for u in uniques] + [None]
+            return [table[c] for c in codes.tolist()]
     known: dict[tuple[type, object], object] = {}
     out = []
     append = out.append
