@@ -48,13 +48,16 @@ class PackageTarget(Target):
 
     @classmethod
     def open(cls, path: Path, table: str) -> "PackageTarget":
-        if path.suffix.lower() not in EDITABLE or not zipfile.is_zipfile(path):
-            raise CannotEdit("not an .xlsx/.xlsm package")
+        if path.suffix.lower() not in EDITABLE:
+            raise CannotEdit("not an .xlsx/.xlsm workbook")
+        grids = read_raw(path).sheets  # first: the safe reader refuses hostile files, each in its own words
+        if not zipfile.is_zipfile(path):
+            raise CannotEdit("not a zip package")
         located = find_table(path, f"tbl_{table}")
         if located is None:
             raise CannotEdit(f"no Table tbl_{table}")
         located.bounds  # noqa: B018 - raises CannotEdit for a range it cannot grow
-        return cls(path, table, located, read_raw(path).sheets)
+        return cls(path, table, located, grids)
 
     # ------------------------------------------------------------ reading
     def _bounds(self) -> tuple[int, int, int, int]:
