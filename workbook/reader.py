@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesdeck.errors import Issue, WorkbookInvalidError
+from salesdeck.gc_tuning import fewer_passes
 from salesdeck.timing import step
 from salesdeck.workbook import contract, model, validate, values
 from salesdeck.workbook.rawread import read_raw
@@ -29,6 +30,7 @@ REQUIRED_TABLES = ("settings", "orders")
 FOREIGN_SCAN_ROWS = 2000
 
 
+@fewer_passes
 def read_workbook(path: str | Path, *, strict: bool = True) -> model.SalesWorkbook:
     """Read and validate a workbook file (xlsx, xlsm, xls, ods).
 
@@ -76,6 +78,7 @@ class CheckResult:
         return self.errors == 0
 
 
+@fewer_passes
 def check_workbook(path: str | Path) -> CheckResult:
     """Read ``path`` without stopping at the first error; NotAWorkbookError still propagates."""
     raw = read_raw(path)
