@@ -5,7 +5,7 @@ collector counts every new list: with its default thresholds it walks the
 growing heap of rows again and again while nothing it could free exists yet
 (rows hold only text, numbers and dates). ``fewer_passes`` raises the
 first-generation threshold for the length of one job (build, refresh, check,
-reading a workbook, each batch workbook), as mypy does for its
+import, reading a workbook, each batch workbook), as mypy does for its
 whole run, and puts the previous thresholds back afterwards. Memory is still
 freed as before: plain reference counting frees the rows, and cycles are
 still collected, only less often.

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesdeck.errors import SalesdeckError
+from salesdeck.gc_tuning import fewer_passes
 from salesdeck.workbook import contract, values
 from salesdeck.workbook.import_mapping import (IMPORTABLE, Mapping, check_fields, known_header, load_mapping,
                                                match_columns, save_mapping)
@@ -81,6 +82,7 @@ def default_output(into: Path) -> Path:
     return into.with_name(f"{into.stem}-imported{into.suffix}")
 
 
+@fewer_passes
 def import_rows(sources: list[str | Path], into: str | Path, as_table: str, *, mapping: str | Path | Mapping | None = None,
                 columns: dict[str, str] | None = None, fixed: dict[str, str] | None = None,
                 lookup: str | Path | None = None, out: str | Path | None = None, in_place: bool = False,
