@@ -47,8 +47,9 @@ def sheet_rows(path: Path, outdir: Path, number: int, name: str) -> list[list[st
     try:
         convert(path, outdir, fmt=fmt)
     except OfficeError:
-        pass  # one sheet is written as <stem>-<sheet>.csv, not the <stem>.csv convert looks for
-    target = outdir / f"{Path(path).stem}-{name}.csv"
+        pass  # LibreOffice 7.x names one sheet's file <stem>-<sheet>.csv, not the <stem>.csv convert looks for
+    named, plain = outdir / f"{Path(path).stem}-{name}.csv", outdir / f"{Path(path).stem}.csv"
+    target = named if named.exists() else plain
     if not target.exists():
         raise OfficeError(f"LibreOffice did not export sheet {name} of {path}")
     with target.open(encoding="utf-8", newline="") as handle:
