@@ -94,3 +94,13 @@ def test_ods_and_xls_read_like_the_xlsx(converted, valid, fmt):
 def test_column_letters(index, letters):
     assert column_letter(index) == letters
     assert column_index(letters) == index
+
+
+def test_only_the_sheets_asked_for_are_parsed_but_the_whole_file_is_checked(valid, tmp_path):
+    everything = read_raw(valid).sheets
+    wanted = list(everything)[1:3]
+    some = read_raw(valid, sheets=wanted + ["no such sheet"]).sheets
+    assert list(some) == wanted and all(some[n] == everything[n] for n in wanted)
+    hostile_book = hostile.xxe(tmp_path, valid)  # the entity is in the first sheet, which is not asked for
+    with pytest.raises(NotAWorkbookError, match="DOCTYPE"):
+        read_raw(hostile_book, sheets=wanted)

@@ -22,7 +22,8 @@ from salesdeck.workbook import contract
 from salesdeck.workbook.import_target import MONTH_KEYS, NO_CELL, Target, TargetWorkbook
 from salesdeck.workbook.package_edit import CannotEdit, Edit, PackageTable, date_epoch, date_styles, find_table, \
     first_row_styles, write_edit
-from salesdeck.workbook.rawread import column_letter, read_raw
+from salesdeck.errors import NotAWorkbookError
+from salesdeck.workbook.rawread import check_package, column_letter, read_raw
 from salesdeck.workbook.tables import grid_array
 
 __all__ = ["PackageTarget", "open_target"]
@@ -50,10 +51,14 @@ class PackageTarget(Target):
     def open(cls, path: Path, table: str) -> "PackageTarget":
         if path.suffix.lower() not in EDITABLE:
             raise CannotEdit("not an .xlsx/.xlsm workbook")
-        grids = read_raw(path).sheets  # first: the safe reader refuses hostile files, each in its own words
-        if not zipfile.is_zipfile(path):
-            raise CannotEdit("not a zip package")
-        located = find_table(path, f"tbl_{table}")
+        try:
+            check_package(path)  # sizes and kind first: the Tables are looked up in parts not yet read
+            located = find_table(path, f"tbl_{table}")
+            wanted = {t.sheet for t in (located, find_table(path, "tbl_settings"), find_table(path, "tbl_stages")) if t}
+        except (NotAWorkbookError, CannotEdit, OSError, KeyError, zipfile.BadZipFile):
+            read_raw(path)  # a file the reader refuses is refused in its words, before openpyxl could see it
+            raise CannotEdit("the package's Tables could not be looked up") from None
+        grids = read_raw(path, sheets=wanted).sheets  # the whole file is checked; only these sheets are parsed
         if located is None:
             raise CannotEdit(f"no Table tbl_{table}")
         located.bounds  # noqa: B018 - raises CannotEdit for a range it cannot grow

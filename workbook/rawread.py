@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Iterable
 
 from salesdeck.background import in_background
 from salesdeck.errors import NotAWorkbookError
@@ -63,11 +64,13 @@ class RawWorkbook:
     sheets: dict[str, list[list]] = field(default_factory=dict)
 
 
-def read_raw(path: str | Path) -> RawWorkbook:
-    """Open ``path`` (read only) and return its sheets; refuse anything unsafe.
+def read_raw(path: str | Path, sheets: Iterable[str] | None = None) -> RawWorkbook:
+    """Open ``path`` (read only) and return its sheets (only those named in ``sheets``, when given);
+    refuse anything unsafe. The safety checks always cover the whole file.
 
     Raises NotAWorkbookError with a message a person can act on.
     """
+    wanted = None if sheets is None else set(sheets)
     path = Path(path)
     name = path.name
     if not path.exists():
@@ -84,10 +87,10 @@ def read_raw(path: str | Path) -> RawWorkbook:
         raise NotAWorkbookError(f"{name}: the file is empty (0 bytes), not a workbook")
     if head.startswith(_OLE_MAGIC):
         _check_ole(path)
-        return RawWorkbook(str(path), "xls", _calamine_grids(path))
+        return RawWorkbook(str(path), "xls", _calamine_grids(path, wanted=wanted))
     if head[:4] in _ZIP_MAGIC:
         fmt = _zip_format(path)
-        return RawWorkbook(str(path), fmt, _with_errors(*_read_zip(path, fmt)))
+        return RawWorkbook(str(path), fmt, _with_errors(*_read_zip(path, fmt, wanted)))
     raise NotAWorkbookError(f"{name}: {_describe_other(path)}; save it from Excel as .xlsx")
 
 
@@ -134,6 +137,12 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         raise NotAWorkbookError(f"{path.name}: damaged or truncated file (not a readable zip: {exc})") from exc
 
 
+def check_package(path: str | Path) -> str:
+    """The directory checks of :func:`read_raw` alone (zip sizes, kind of document), before reading any part:
+    "xlsx" or "ods", else NotAWorkbookError."""
+    return _zip_format(Path(path))
+
+
 def _zip_format(path: Path) -> str:
     """Check a zip container's directory (sizes, kind of document); return "xlsx" or "ods"."""
     name = path.name
@@ -152,17 +161,19 @@ def _zip_format(path: Path) -> str:
         raise NotAWorkbookError(f"{name}: a zip archive that is not an Excel workbook")
 
 
-def _read_zip(path: Path, fmt: str) -> tuple[dict[str, list[list]], dict]:
+def _read_zip(path: Path, fmt: str, wanted: set[str] | None = None) -> tuple[dict[str, list[list]], dict]:
     """calamine and the scan side by side; the biggest sheet in pieces on every core when it is big.
 
-    Returns (grids, error cells per sheet).
+    Returns (grids of the ``wanted`` sheets, default all; error cells per sheet).
     """
     big = _big_sheet(path) if fmt == "xlsx" else None
+    if big and wanted is not None and big[0] not in wanted:
+        big = None
     pieces = _piece_count(big[1].file_size) if big else 1
     if pieces < 2:
         big = None
     with ThreadPoolExecutor(max_workers=1 + (pieces if big else 0), thread_name_prefix="calamine") as pool:
-        grids = pool.submit(_calamine_grids, path, big[0] if big else None)
+        grids = pool.submit(_calamine_grids, path, big[0] if big else None, wanted=wanted)
         split = (lambda zf: SheetSplitter(zf, big[1], big[0], pool, pieces)) if big else None
         # the scan raises first: its reason is the one to show
         errors, splitter = in_background(_scan_zip, path, big[1].filename if big else None, split).result()
@@ -337,15 +348,16 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _calamine_grids(path: Path, skip: str | None = None, only: str | None = None) -> dict[str, list[list] | None]:
-    """Every sheet (or ``only`` one) as calamine reads it (error cells come back as '');
-    ``skip`` keeps its place, as None."""
+def _calamine_grids(path: Path, skip: str | None = None, only: str | None = None,
+                    wanted: set[str] | None = None) -> dict[str, list[list] | None]:
+    """Every sheet (or ``only`` one, or those ``wanted``) as calamine reads it (error cells come back
+    as ''); ``skip`` keeps its place, as None."""
     from python_calamine import CalamineWorkbook
 
     name = path.name
     try:
         book = CalamineWorkbook.from_path(str(path))
-        names = [only] if only is not None else book.sheet_names
+        names = [only] if only is not None else [n for n in book.sheet_names if wanted is None or n in wanted]
         return {sheet: None if sheet == skip else book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
                 for sheet in names}
     except Exception as exc:  # noqa: BLE001 - calamine raises many types; all mean "cannot read"
