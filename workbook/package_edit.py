@@ -194,29 +194,30 @@ def date_styles(path: Path) -> set[int]:
 
 # ---------------------------------------------------------------- cells
 def _cell(prefix: bytes, ref: str, value, style: int | None, epoch: dt.date = EXCEL_EPOCH) -> bytes:
+    """One ``<c>`` element (``prefix`` being the sheet's namespace prefix, e.g. ``x:``, or empty)."""
+    p = prefix.decode()
     s = f' s="{style}"' if style is not None else ""
     if isinstance(value, bool):
-        body = f'<{{p}}c r="{ref}"{s} t="b"><{{p}}v>{int(value)}</{{p}}v></{{p}}c>'
+        kind, inner = ' t="b"', f"<{p}v>{int(value)}</{p}v>"
     elif isinstance(value, numbers.Integral):
-        body = f'<{{p}}c r="{ref}"{s}><{{p}}v>{int(value)}</{{p}}v></{{p}}c>'
+        kind, inner = "", f"<{p}v>{int(value)}</{p}v>"
     elif isinstance(value, numbers.Real):
         if not math.isfinite(value):
             raise CannotEdit(f"{ref}: {value} cannot be stored in a cell")
-        body = f'<{{p}}c r="{ref}"{s}><{{p}}v>{float(value)!r}</{{p}}v></{{p}}c>'
+        kind, inner = "", f"<{p}v>{float(value)!r}</{p}v>"
     elif isinstance(value, dt.date):
         day = value.date() if isinstance(value, dt.datetime) else value
         serial = (day - epoch).days
         if isinstance(value, dt.datetime):
             serial += (value - dt.datetime.combine(day, dt.time())).total_seconds() / 86400
-        body = f'<{{p}}c r="{ref}"{s}><{{p}}v>{serial!r}</{{p}}v></{{p}}c>'
+        kind, inner = "", f"<{p}v>{serial!r}</{p}v>"
     else:
         text = str(value)
         if _ILLEGAL.search(text):
             raise CannotEdit(f"{ref}: text with control characters")
         space = ' xml:space="preserve"' if text != text.strip() else ""
-        body = (f'<{{p}}c r="{ref}"{s} t="inlineStr"><{{p}}is><{{p}}t{space}>{escape(text)}</{{p}}t>'
-                f"</{{p}}is></{{p}}c>")
-    return body.replace("{p}", prefix.decode()).encode("utf-8")
+        kind, inner = ' t="inlineStr"', f"<{p}is><{p}t{space}>{escape(text)}</{p}t></{p}is>"
+    return f'<{p}c r="{ref}"{s}{kind}>{inner}</{p}c>'.encode("utf-8")
 
 
 def _rows_xml(prefix: bytes, edit: Edit) -> bytes:
@@ -285,8 +286,7 @@ def _last_row_number(window: bytes) -> int | None:
 
 
 def _copy_sheet(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInfo, edit: Edit) -> None:
-    grows_by = 2 * len(_rows_xml(b"", edit)) + 4096  # generous: the new rows (with a namespace prefix), longer refs
-    with src.open(info) as fin, dst.open(_member(info, grows_by), "w") as fout:
+    with src.open(info) as fin:
         buf = b""
         opened = None
         while opened is None:
@@ -300,31 +300,33 @@ def _copy_sheet(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInf
         prefix = (opened.group(1) + b":") if opened.group(1) else b""
         head, buf = _patch_head(buf[:opened.end()], edit), buf[opened.end():]
         rows = _rows_xml(prefix, edit)
-        if opened.group(2).strip() == b"/":  # <sheetData/>: no rows at all
-            fout.write(head[:-2].rstrip() + b">" + rows + b"</" + prefix + b"sheetData>")
-            fout.write(_patch_tail(buf + fin.read(), edit))
-            return
-        fout.write(head)
-        closing = b"</" + prefix + b"sheetData>"
-        while True:
-            at = buf.find(closing)
-            if at >= 0:
-                break
-            chunk = fin.read(CHUNK)
-            if not chunk:
-                raise CannotEdit("the sheet's sheetData is not closed")
-            keep = len(buf) - TAIL_BYTES
-            if keep > 0:
-                fout.write(buf[:keep])
-                buf = buf[keep:]
-            buf += chunk
-        last = _last_row_number(buf[:at])
-        if last is None and at > TAIL_BYTES:
-            raise CannotEdit("the sheet's last row is too long to find")
-        if last is not None and last >= edit.start:
-            raise CannotEdit(f"the sheet already has row {last}, at or below row {edit.start}")
-        fout.write(buf[:at] + rows + closing)
-        fout.write(_patch_tail(buf[at + len(closing):] + fin.read(), edit))
+        grows_by = len(rows) + 4096  # the new rows, and refs that grew a few digits
+        with dst.open(_member(info, grows_by), "w") as fout:
+            if opened.group(2).strip() == b"/":  # <sheetData/>: no rows at all
+                fout.write(head[:-2].rstrip() + b">" + rows + b"</" + prefix + b"sheetData>")
+                fout.write(_patch_tail(buf + fin.read(), edit))
+                return
+            fout.write(head)
+            closing = b"</" + prefix + b"sheetData>"
+            while True:
+                at = buf.find(closing)
+                if at >= 0:
+                    break
+                chunk = fin.read(CHUNK)
+                if not chunk:
+                    raise CannotEdit("the sheet's sheetData is not closed")
+                keep = len(buf) - TAIL_BYTES
+                if keep > 0:
+                    fout.write(buf[:keep])
+                    buf = buf[keep:]
+                buf += chunk
+            last = _last_row_number(buf[:at])
+            if last is None and at > TAIL_BYTES:
+                raise CannotEdit("the sheet's last row is too long to find")
+            if last is not None and last >= edit.start:
+                raise CannotEdit(f"the sheet already has row {last}, at or below row {edit.start}")
+            fout.write(buf[:at] + rows + closing)
+            fout.write(_patch_tail(buf[at + len(closing):] + fin.read(), edit))
 
 
 def _utf8_only(start: bytes) -> None:
