@@ -150,7 +150,7 @@ def test_splitter_cuts_at_rows_across_any_chunking(sample, chunk):
     whole = _whole(sample)
     with zipfile.ZipFile(sample) as zf, ThreadPoolExecutor(4) as pool:
         name = next(n for n, g in whole.items() if len(g) > 1000)
-        member = zf.getinfo(rawread._sheet_parts(zf)[name])
+        member = zf.getinfo(rawread.sheet_parts(zf)[name])
         splitter = SheetSplitter(zf, member, name, pool, pieces=4)
         data = zf.read(member)
         for start in range(0, len(data), chunk):

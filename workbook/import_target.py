@@ -19,7 +19,8 @@ import pandas as pd
 from salesdeck.atomic import atomic_path
 from salesdeck.errors import NotAWorkbookError, SalesdeckError
 from salesdeck.workbook import contract, values
-from salesdeck.workbook.package_edit import grow_sqref, part_rels, sheet_parts
+from salesdeck.workbook.package_edit import grow_sqref, part_rels
+from salesdeck.workbook.rawread import sheet_parts
 
 __all__ = ["Target", "TargetWorkbook", "StageRow", "NO_CELL", "MONTH_KEYS"]
 

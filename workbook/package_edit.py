@@ -21,21 +21,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
-import posixpath
 import re
 import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
-from salesdeck.workbook.rawread import column_index, column_letter
+from salesdeck.workbook.rawread import column_index, column_letter, sheet_parts
 
-__all__ = ["CannotEdit", "PackageTable", "Edit", "find_table", "first_row_styles", "date_styles", "write_edit", "grow_sqref", "date_epoch", "part_rels", "sheet_parts"]
+__all__ = ["CannotEdit", "PackageTable", "Edit", "find_table", "first_row_styles", "date_styles", "write_edit", "grow_sqref", "date_epoch",
+           "part_path", "part_rels", "rels_path"]
 
 _REL = re.compile(rb"<Relationship\b[^>]*>")
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _SHEET_DATA = re.compile(rb"<(?:(\w+):)?sheetData(\s*/?)>")
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(/?)>")
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
@@ -92,31 +91,32 @@ def _attr(tag: bytes, name: str) -> str | None:
     return match.group(1).decode("utf-8") if match else None
 
 
+def part_path(base: str, target: str) -> str:
+    """Resolve a relationship target against the folder of ``base`` (e.g. xl/workbook.xml)."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts = base.split("/")[:-1]
+    for piece in target.split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def rels_path(part: str) -> str:
+    """The relationships part of ``part`` (xl/workbook.xml -> xl/_rels/workbook.xml.rels)."""
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+
+
 def part_rels(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
     """Relationship id -> target part path of one package part."""
-    folder, name = posixpath.split(part)
-    rels = posixpath.join(folder, "_rels", name + ".rels")
     try:
-        data = archive.read(rels)
+        data = archive.read(rels_path(part))
     except KeyError:
         return {}
-    out = {}
-    for tag in _REL.findall(data):
-        target = _attr(tag, "Target") or ""
-        out[_attr(tag, "Id") or ""] = target.lstrip("/") if target.startswith("/") else \
-            posixpath.normpath(posixpath.join(folder, target))
-    return out
-
-
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> its part, in workbook order."""
-    rels = part_rels(archive, "xl/workbook.xml")
-    out = {}
-    for tag in _SHEET.findall(archive.read("xl/workbook.xml")):
-        name, rid = _attr(tag, "name"), _attr(tag, "r:id")
-        if name and rid in rels:
-            out[_unescape(name)] = rels[rid]
-    return out
+    return {_attr(tag, "Id") or "": part_path(part, _attr(tag, "Target") or "") for tag in _REL.findall(data)}
 
 
 def find_table(path: Path, name: str) -> PackageTable | None:
@@ -180,7 +180,7 @@ def date_styles(path: Path) -> set[int]:
     for tag in re.findall(r"<(?:\w+:)?numFmt\b[^>]*>", styles):
         fid, code = re.search(r'numFmtId="(\d+)"', tag), re.search(r'formatCode="([^"]*)"', tag)
         if fid and code:
-            text = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", _unescape(code.group(1)))
+            text = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", unescape(code.group(1), {"&quot;": '"', "&apos;": "'"}))
             custom[int(fid.group(1))] = bool(_DATE_CODE.search(text))
     xfs = re.search(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", styles, re.S)
     out = set()
@@ -404,7 +404,3 @@ def write_edit(path: Path, out: Path, edit: Edit) -> None:
             else:
                 with src.open(info) as fin, dst.open(_member(info), "w") as fout:
                     shutil.copyfileobj(fin, fout, CHUNK)
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")

@@ -222,7 +222,7 @@ def _big_sheet(path: Path) -> tuple[str, zipfile.ZipInfo] | None:
         biggest = max(sheets, key=lambda i: i.file_size)
         if biggest.file_size < SPLIT_MIN_BYTES:
             return None
-        names = {part: sheet for sheet, part in _sheet_parts(zf).items()}
+        names = {part: sheet for sheet, part in sheet_parts(zf).items()}
     return (names[biggest.filename], biggest) if biggest.filename in names else None
 
 
@@ -319,10 +319,10 @@ def _collect_errors(data: bytes, found: dict) -> None:
 
 def _errors_by_sheet_name(zf: zipfile.ZipFile, by_part: dict) -> dict:
     """Error cells keyed by worksheet part (xl/worksheets/sheet1.xml) -> keyed by sheet name."""
-    return {sheet: by_part[part] for sheet, part in _sheet_parts(zf).items() if part in by_part}
+    return {sheet: by_part[part] for sheet, part in sheet_parts(zf).items() if part in by_part}
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> its worksheet part, from the workbook and its relationships."""
     import xml.etree.ElementTree as ET  # safe: both parts are checked for DTDs before parsing
 

@@ -24,6 +24,7 @@ from salesdeck.atomic import atomic_path
 from salesdeck.errors import OutputError
 from salesdeck.ziputil import copy_member, fixed_member
 from salesdeck.workbook import contract
+from salesdeck.workbook.package_edit import part_path, rels_path
 
 #: Every name a result sheet may have (both languages): replaced on refresh, never read as input.
 RESULT_SHEET_NAMES = frozenset(contract.RESULT_SHEET.values())
@@ -151,24 +152,6 @@ def _bytes(root) -> bytes:
 
 def _q(tag: str, ns: str = NS) -> str:
     return f"{{{ns}}}{tag}"
-
-
-def _part_path(base: str, target: str) -> str:
-    """Resolve a relationship target against the folder of ``base`` (e.g. xl/workbook.xml)."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    parts = base.split("/")[:-1]
-    for piece in target.split("/"):
-        if piece == "..":
-            parts.pop()
-        elif piece and piece != ".":
-            parts.append(piece)
-    return "/".join(parts)
-
-
-def _rels_path(part: str) -> str:
-    folder, _, name = part.rpartition("/")
-    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
 
 
 def _same(a, b) -> bool:
@@ -349,8 +332,8 @@ def _drop_sheet(parts: dict[str, bytes], book, rels, types, sheet_el, index: int
     rid = sheet_el.get(_q("id", REL_NS))
     rel = next((r for r in rels if r.get("Id") == rid), None)
     if rel is not None:
-        part = _part_path("xl/workbook.xml", rel.get("Target"))
-        for name in (part, _rels_path(part)):
+        part = part_path("xl/workbook.xml", rel.get("Target"))
+        for name in (part, rels_path(part)):
             parts.pop(name, None)
         for override in types.findall(_q("Override", CT_NS)):
             if override.get("PartName") == "/" + part:
@@ -369,7 +352,7 @@ def _drop_sheet(parts: dict[str, bytes], book, rels, types, sheet_el, index: int
             if view.get(attr) is not None and int(view.get(attr)) >= index:
                 view.set(attr, str(max(0, int(view.get(attr)) - 1)))
     for rel in [r for r in rels if r.get("Type") == CALC_CHAIN_REL]:  # Excel rebuilds it
-        part = _part_path("xl/workbook.xml", rel.get("Target"))
+        part = part_path("xl/workbook.xml", rel.get("Target"))
         parts.pop(part, None)
         for override in types.findall(_q("Override", CT_NS)):
             if override.get("PartName") == "/" + part:
@@ -382,7 +365,7 @@ def add_result_sheet(parts: MutableMapping[str, bytes], name: str, grid: SheetLa
     from lxml import etree
 
     book_part = "xl/workbook.xml"
-    rels_part = _rels_path(book_part)
+    rels_part = rels_path(book_part)
     if book_part not in parts or rels_part not in parts or "[Content_Types].xml" not in parts:
         raise OutputError("not a workbook package this writer understands (no xl/workbook.xml)")
     book, rels, types = _xml(parts[book_part]), _xml(parts[rels_part]), _xml(parts["[Content_Types].xml"])
@@ -395,7 +378,7 @@ def add_result_sheet(parts: MutableMapping[str, bytes], name: str, grid: SheetLa
     styles_rel = next((r for r in rels if r.get("Type") == REL_NS + "/styles"), None)
     if styles_rel is None:
         raise OutputError("the workbook has no styles part")
-    styles_part = _part_path(book_part, styles_rel.get("Target"))
+    styles_part = part_path(book_part, styles_rel.get("Target"))
     styles = _Styles(parts[styles_part])
     pr = book.find(_q("workbookPr"))
     date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
