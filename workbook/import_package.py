@@ -131,20 +131,16 @@ class PackageTarget(Target):
                 return general.append(frame, output)
 
     def _edit(self, frame: pd.DataFrame) -> Edit:
-        min_col, min_row, max_col, old_last = self._bounds()
+        min_row = self._bounds()[1]
         placed = self._placed(frame)
         styles = first_row_styles(self.path, self.located.sheet_part, min_row + 1, [c for c, _ in placed])
         dates = date_styles(self.path)
         for c, col in placed:
             if col.type in ("date", "month") and styles.get(c) not in dates:
                 raise CannotEdit(f"column {column_letter(c - 1)} has no date format for new dates")
-        start = self._last_data_row() + 1
-        columns = {col.key: frame[col.key].tolist() for _, col in placed}
-        rows = [[(c, self.cell_value(col, columns[col.key][offset])) for c, col in placed]
-                for offset in range(len(frame))]
+        start, new_last, rows = self._new_rows(frame, placed)
         month_cell = None
         if self._new_month:
             part, address, _ = self._month_address()
             month_cell = (part, address, self._new_month)
-        return Edit(self.located, start, rows, styles, min_row + 1, max(start + len(frame) - 1, old_last), month_cell,
-                    date_epoch(self.path))
+        return Edit(self.located, start, rows, styles, min_row + 1, new_last, month_cell, date_epoch(self.path))

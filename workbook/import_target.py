@@ -168,6 +168,16 @@ class Target:
         return [(min_col + i, spec.column(key)) for i, key in enumerate(self._fields())
                 if key is not None and key in frame]
 
+    def _new_rows(self, frame: pd.DataFrame, placed: list[tuple[int, contract.Column]]):
+        """Where ``frame`` goes and what its cells hold: (first row, the Table's new last row, per row the
+        (1-based column, cell value) pairs), the same for every way of writing."""
+        old_last = self._bounds()[3]
+        start = self._last_data_row() + 1
+        columns = {col.key: frame[col.key].tolist() for _, col in placed}
+        rows = [[(c, self.cell_value(col, columns[col.key][offset])) for c, col in placed]
+                for offset in range(len(frame))]
+        return start, max(start + len(frame) - 1, old_last), rows
+
 
 NO_CELL = object()
 
@@ -251,19 +261,16 @@ class TargetWorkbook(Target):
         """Write ``frame`` below the table's rows, grow the Table and validations, save atomically to ``output``."""
         from openpyxl.utils import get_column_letter
 
-        min_col, min_row, max_col, old_last = self._bounds()
+        min_col, min_row, max_col, _ = self._bounds()
         placed = self._placed(frame)
         formats = {c: self._number_format(c, min_row + 1) for c, _ in placed}
-        start = self._last_data_row() + 1
-        columns = {col.key: frame[col.key].tolist() for _, col in placed}
-        for offset in range(len(frame)):
-            row = start + offset
-            for c, col in placed:
-                cell = self.sheet.cell(row, c)
-                cell.value = self.cell_value(col, columns[col.key][offset])
+        start, new_last, rows = self._new_rows(frame, placed)
+        for offset, cells in enumerate(rows):
+            for c, value in cells:
+                cell = self.sheet.cell(start + offset, c)
+                cell.value = value
                 if formats[c]:
                     cell.number_format = formats[c]
-        new_last = max(start + len(frame) - 1, old_last)
         self.excel_table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{new_last}"
         if self.excel_table.autoFilter is not None:
             self.excel_table.autoFilter.ref = self.excel_table.ref
