@@ -42,8 +42,12 @@ def open_target(path: Path, table: str) -> Target:
 class PackageTarget(Target):
     """One Table of an .xlsx/.xlsm, read with python-calamine and appended to by editing the package."""
 
-    def __init__(self, path: Path, table: str, located: PackageTable, grids: dict[str, list[list]]) -> None:
-        self.located, self._grids = located, grids
+    #: The other Tables an import reads (their sheets are the only others parsed).
+    OTHER_TABLES = ("tbl_settings", "tbl_stages")
+
+    def __init__(self, path: Path, table: str, located: PackageTable, others: dict[str, PackageTable | None],
+                 grids: dict[str, list[list]]) -> None:
+        self.located, self._others, self._grids = located, others, grids
         self._new_month: str | None = None
         self._setup(path, table, located.sheet)
 
@@ -54,15 +58,16 @@ class PackageTarget(Target):
         try:
             check_package(path)  # sizes and kind first: the Tables are looked up in parts not yet read
             located = find_table(path, f"tbl_{table}")
-            wanted = {t.sheet for t in (located, find_table(path, "tbl_settings"), find_table(path, "tbl_stages")) if t}
+            others = {name: find_table(path, name) for name in cls.OTHER_TABLES}
         except (NotAWorkbookError, CannotEdit, OSError, KeyError, zipfile.BadZipFile):
             read_raw(path)  # a file the reader refuses is refused in its words, before openpyxl could see it
             raise CannotEdit("the package's Tables could not be looked up") from None
+        wanted = {t.sheet for t in (located, *others.values()) if t}
         grids = read_raw(path, sheets=wanted).sheets  # the whole file is checked; only these sheets are parsed
         if located is None:
             raise CannotEdit(f"no Table tbl_{table}")
         located.bounds  # noqa: B018 - raises CannotEdit for a range it cannot grow
-        return cls(path, table, located, grids)
+        return cls(path, table, located, others, grids)
 
     # ------------------------------------------------------------ reading
     def _bounds(self) -> tuple[int, int, int, int]:
@@ -87,7 +92,7 @@ class PackageTarget(Target):
         return [array[min_row - 1:max_row, c] for c in range(min_col - 1, max_col)]
 
     def _table_values(self, name: str, width: int) -> list[tuple] | None:
-        other = find_table(self.path, name)
+        other = self._others.get(name)
         if other is None:
             return None
         min_col, min_row, _, max_row = other.bounds
@@ -95,7 +100,7 @@ class PackageTarget(Target):
 
     def _month_address(self) -> tuple[str, str, object] | None:
         """(sheet part, address, value) of the Settings report month cell, or None."""
-        settings = find_table(self.path, "tbl_settings")
+        settings = self._others["tbl_settings"]
         if settings is None:
             return None
         grid = self._grids.get(settings.sheet) or []
