@@ -7,10 +7,10 @@ and the same ``compute_results`` as ``salesdeck refresh``, and the same
 
 from __future__ import annotations
 
-from salesdeck.addin.refresh import compute_results, heading
+from salesdeck.results.tables import compute_results, heading
 from salesdeck.errors import SalesdeckError, WorkbookInvalidError
-from salesdeck.workbook import reader
-from salesdeck.workbook.results_writer import RESULT_SHEET_NAMES, layout, result_sheet_name
+from salesdeck.workbook.read import reader
+from salesdeck.results.sheet import RESULT_SHEET_NAMES, layout, result_sheet_name
 
 MAX_SHOWN_ERRORS = 15
 

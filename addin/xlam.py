@@ -31,9 +31,11 @@ import xlwings
 
 from salesdeck.atomic import atomic_path
 from salesdeck.errors import OutputError
-from salesdeck.ziputil import normalize_zip
+from salesdeck.ooxml.zips import normalize_zip
 
 ADDIN_NAME = "salesdeck"
+#: The add-in is built from this xlwings; the same version must be installed where Excel runs.
+XLWINGS_VERSION = xlwings.__version__
 FILE_NAME = f"{ADDIN_NAME}.xlam"
 TEMPLATE = Path(xlwings.__file__).parent / "quickstart_addin_ribbon.xlam"
 #: The VBA constant PROJECT_NAME compiled into the template.

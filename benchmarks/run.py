@@ -48,7 +48,9 @@ def _child(code: str) -> dict:
 BUILD = r"""
 import json, time
 from salesdeck import timing
-from salesdeck.generator import analysis, build, render  # imported before timing, as the floor imports pptx
+from salesdeck.generator.parts import analysis  # imported before timing, as the floor imports pptx
+from salesdeck.jobs import build
+from salesdeck.generator.render import deck as render
 path, out = {path!r}, {out!r}
 t0 = time.perf_counter()
 with timing.recording() as steps:
@@ -73,7 +75,7 @@ result = {{"floor": time.perf_counter() - t0}}
 REFRESH = r"""
 import json, time
 from salesdeck import timing
-from salesdeck.addin.refresh import refresh_workbook
+from salesdeck.jobs.refresh import refresh_workbook
 t0 = time.perf_counter()
 with timing.recording() as steps:
     refresh_workbook({path!r}, {out!r})
@@ -82,7 +84,7 @@ result = {{**steps, "total": time.perf_counter() - t0}}
 
 IMPORT = r"""
 import time
-from salesdeck.workbook.importer import import_rows
+from salesdeck.workbook.imports.importer import import_rows
 t0 = time.perf_counter()
 report = import_rows([{csv!r}], {path!r}, "orders", out={out!r})
 result = {{"import": time.perf_counter() - t0, "imported": report.imported}}
@@ -137,7 +139,7 @@ result = out
 
 BATCH = r"""
 import time
-from salesdeck.batch import run_batch
+from salesdeck.jobs.batch import run_batch
 t0 = time.perf_counter()
 summary = run_batch({inputs!r}, {out!r}, jobs={jobs}, force=True)
 assert summary.ok, [r.error for r in summary.failed]
@@ -146,7 +148,7 @@ result = {{"batch": time.perf_counter() - t0, "files": len(summary.results)}}
 
 PROFILE = r"""
 from pyinstrument import Profiler
-from salesdeck.generator.build import build_deck
+from salesdeck.jobs.build import build_deck
 profiler = Profiler(interval=0.001)
 profiler.start()
 build_deck({path!r}, {out!r})
@@ -172,7 +174,7 @@ def ensure_sample(rows: int) -> Path:
     DATA.mkdir(parents=True, exist_ok=True)
     path = DATA / f"sample-{rows}.xlsx"
     if not path.exists():
-        from salesdeck.workbook.sample import write_sample
+        from salesdeck.workbook.author.sample import write_sample
 
         t0 = time.perf_counter()
         write_sample(path, rows=rows)

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from salesdeck import calc
-from salesdeck.generator import numfmt
-from salesdeck.generator.analysis import analyze
-from salesdeck.generator.labels import PART_TITLES
+from salesdeck.generator.parts import numfmt
+from salesdeck.generator.parts.analysis import analyze
+from salesdeck.generator.parts.labels import PART_TITLES
 from salesdeck.workbook import contract
 from salesdeck.workbook.model import TableLocation, empty_frame
-from salesdeck.workbook.sample import generate
+from salesdeck.workbook.author.sample import generate
 
 MONTH = pd.Period("2026-10", freq="M")
 
@@ -258,7 +258,7 @@ def test_receivables_aging_buckets_and_abnormal_payers(en, en_model):
 
 
 def test_abnormal_payers_name_the_alphabetically_first_rep_of_each_customer():
-    from salesdeck.generator.part3_diagnosis import abnormal_payers
+    from salesdeck.generator.parts.part3_diagnosis import abnormal_payers
 
     status = pd.DataFrame({
         "customer": ["甲公司", "甲公司", "甲公司", "乙公司", "乙公司", "丙公司"],
@@ -326,7 +326,7 @@ def test_next_month_split_sums_exactly(zh, zh_model):
 
 
 def test_rep_funnel_back_calculation_uses_settings_ratios(zh_model):
-    from salesdeck.generator import context, narrative, part6_plan
+    from salesdeck.generator.parts import context, narrative, part6_plan
 
     ctx = context.Ctx(zh_model, "zh", narrative.Narrative("zh"), MONTH)
     total = part6_plan.next_total(ctx)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from pptx import Presentation
 
 from salesdeck.cli import cli
-from salesdeck.workbook.sample import write_sample
+from salesdeck.workbook.author.sample import write_sample
 
 
 def run(*args):

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from pptx import Presentation
 
 from salesdeck.cli import cli
-from salesdeck.generator.analysis import analyze
-from salesdeck.workbook.reader import read_workbook
-from salesdeck.workbook.sample import write_sample
+from salesdeck.generator.parts.analysis import analyze
+from salesdeck.workbook.read.reader import read_workbook
+from salesdeck.workbook.author.sample import write_sample
 
 PARTS = {
     "zh": ["月度业绩概览", "销售数据分析", "关键问题诊断", "客户反馈处理", "资源支持需求", "下月行动计划"],
@@ -72,7 +72,7 @@ def test_region_chart_values_are_the_orders_of_the_month(built):
     assert set(categories) == set(by_region.index)
     actual_name = "实际" if lang == "zh" else "Actual"
     series = {s.name: list(s.values) for plot in chart.plots for s in plot.series}
-    from salesdeck.generator.numfmt import money_scale
+    from salesdeck.generator.parts.numfmt import money_scale
 
     scale = money_scale(list(by_region), lang)  # 万/亿 or K/M: the unit is named in the chart title
     assert scale.unit in chart.chart_title.text_frame.text
@@ -87,7 +87,7 @@ def test_kpi_card_shows_the_month_total(built):
     lang, _, _, prs, model, spec = built
     month = pd.Period(model.settings.month, freq="M")
     total = model.orders.loc[model.orders["date"].dt.to_period("M") == month, "amount"].sum()
-    from salesdeck.generator import numfmt
+    from salesdeck.generator.parts import numfmt
 
     slide = prs.slides[slide_titles(prs).index(spec.parts[0].slides[0].title)]
     texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
@@ -174,7 +174,7 @@ def test_not_a_workbook_exits_2(tmp_path):
 
 
 def test_pdf_without_libreoffice_says_so_and_keeps_the_deck(tmp_path, monkeypatch):
-    from salesdeck.generator import pdf as pdf_module
+    from salesdeck.generator.render import pdf as pdf_module
 
     monkeypatch.setattr(pdf_module, "find_soffice", lambda: None)
     workbook = write_sample(tmp_path / "s.xlsx", rows=300)

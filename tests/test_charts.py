@@ -10,9 +10,9 @@ from lxml import etree
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
-from salesdeck.generator.charts import add_chart
+from salesdeck.generator.render.charts import add_chart
 from salesdeck.generator.spec import ChartSpec, Series
-from salesdeck.generator.style import Box, style_for
+from salesdeck.generator.render.style import Box, style_for
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -220,7 +220,7 @@ def test_embedded_workbook_keeps_odd_text_and_missing_values():
 
     import openpyxl
 
-    from salesdeck.generator.chartbook import workbook_bytes
+    from salesdeck.generator.render.chartbook import workbook_bytes
 
     blob = workbook_bytes(["A & B <c>", "控制\x01字符", "  spaced  "], [("系列 \"1\"", [1.5, None, -2.0]), ("二", [1e-05, 3.0, float("nan")])])
     sheet = openpyxl.load_workbook(io.BytesIO(blob)).active

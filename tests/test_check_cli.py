@@ -60,7 +60,7 @@ def test_corpus_case(corpus, name):
 
 @pytest.mark.parametrize("name", ["title row, reordered columns, trailing spaces", "blank rows inside"])
 def test_moved_and_gappy_orders_read_the_same_orders(corpus, corpus_base, name):
-    from salesdeck.workbook.reader import read_workbook
+    from salesdeck.workbook.read.reader import read_workbook
 
     base, moved = read_workbook(corpus_base).orders, read_workbook(corpus[name][0]).orders
     assert len(moved) == len(base)
@@ -69,7 +69,7 @@ def test_moved_and_gappy_orders_read_the_same_orders(corpus, corpus_base, name):
 
 
 def test_amount_typed_with_yuan_is_read_as_12000(corpus):
-    from salesdeck.workbook.reader import read_workbook
+    from salesdeck.workbook.read.reader import read_workbook
 
     path, _, _ = corpus["12,000元 in amount"]
     assert 12000.0 in read_workbook(path).orders["amount"].tolist()

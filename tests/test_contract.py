@@ -78,7 +78,7 @@ def test_empty_model_has_every_table_with_contract_columns():
 def test_workbook_reference_doc_is_generated_from_the_contract():
     from pathlib import Path
 
-    from salesdeck.workbook.docs import contract_markdown
+    from salesdeck.workbook.author.docs import contract_markdown
 
     doc = Path(__file__).resolve().parents[1] / "docs" / "workbook.md"
-    assert doc.read_text(encoding="utf-8") == contract_markdown(), "run: python -m salesdeck.workbook.docs > docs/workbook.md"
+    assert doc.read_text(encoding="utf-8") == contract_markdown(), "run: python -m salesdeck.workbook.author.docs > docs/workbook.md"

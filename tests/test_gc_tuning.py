@@ -8,7 +8,7 @@ import pytest
 
 from salesdeck.errors import NotAWorkbookError
 from salesdeck.gc_tuning import JOB_THRESHOLDS, fewer_passes
-from salesdeck.generator.build import build_deck
+from salesdeck.jobs.build import build_deck
 
 
 @pytest.fixture

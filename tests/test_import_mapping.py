@@ -9,9 +9,9 @@ from click.testing import CliRunner
 
 from salesdeck.cli import cli
 from salesdeck.errors import SalesdeckError
-from salesdeck.workbook.import_mapping import (ImportMappingError, Mapping, load_mapping, match_columns,
+from salesdeck.workbook.imports.mapping import (ImportMappingError, Mapping, load_mapping, match_columns,
                                                save_mapping)
-from salesdeck.workbook.writer import write_workbook
+from salesdeck.workbook.author.writer import write_workbook
 
 
 def matched_headers(table: str, headers: list[str], mapping: Mapping | None = None) -> dict[str, str]:
@@ -170,7 +170,7 @@ def test_saved_mapping_makes_next_months_import_one_command(tmp_path):
                                       "orders", "--map", str(tmp_path / "erp.toml"), "--in-place"])
     assert second.exit_code == 0, second.output
     assert "imported 1 row(s) into orders; skipped 0" in second.stdout
-    from salesdeck.workbook.reader import read_workbook
+    from salesdeck.workbook.read.reader import read_workbook
 
     orders = read_workbook(tmp_path / "oct.xlsx", strict=False).orders
     assert orders["rep"].tolist() == ["Z01", "Z02"] and orders["channel"].tolist() == ["direct", "direct"]

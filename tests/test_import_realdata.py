@@ -10,8 +10,8 @@ from pptx import Presentation
 from python_calamine import CalamineWorkbook
 
 from salesdeck.cli import cli
-from salesdeck.generator.build import build_deck
-from salesdeck.workbook.reader import read_workbook
+from salesdeck.jobs.build import build_deck
+from salesdeck.workbook.read.reader import read_workbook
 
 SUPERSTORE = "tableau-superstore/Superstore Sales Orders - US.xlsx"
 TARGETS = "tableau-superstore/Sales Targets.xlsx"

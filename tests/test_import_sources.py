@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from salesdeck.cli import cli
 from salesdeck.errors import NotAWorkbookError, SalesdeckError
-from salesdeck.workbook.import_mapping import known_header
-from salesdeck.workbook.import_sources import read_source
+from salesdeck.workbook.imports.mapping import known_header
+from salesdeck.workbook.imports.sources import read_source
 
 ROWS = [["日期", "客户", "金额"], ["2026-10-03", "上海远航科技", "12000"], ["2026-10-05", "广州金桥贸易", "8800"]]
 
@@ -115,7 +115,7 @@ def test_sources_that_are_not_files_are_usage_errors(tmp_path, monkeypatch, args
 
 
 def test_binary_source_through_the_cli_exits_2(tmp_path):
-    from salesdeck.workbook.writer import write_workbook
+    from salesdeck.workbook.author.writer import write_workbook
 
     template = write_workbook(None, tmp_path / "blank.xlsx", lang="zh")
     source = tmp_path / "orders.csv"

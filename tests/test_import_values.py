@@ -8,10 +8,10 @@ from click.testing import CliRunner
 from salesdeck.cli import cli
 from salesdeck.errors import SalesdeckError
 from salesdeck.workbook import contract
-from salesdeck.workbook.import_values import StageMapper, UnknownStage, load_lookup, month_of
-from salesdeck.workbook.importer import import_rows
-from salesdeck.workbook.reader import read_workbook
-from salesdeck.workbook.writer import write_workbook
+from salesdeck.workbook.imports.values import StageMapper, UnknownStage, load_lookup, month_of
+from salesdeck.workbook.imports.importer import import_rows
+from salesdeck.workbook.read.reader import read_workbook
+from salesdeck.workbook.author.writer import write_workbook
 
 STAGES = [tuple(s) for s in contract.DEFAULT_STAGES]
 

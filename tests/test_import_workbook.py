@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from salesdeck.cli import cli
-from salesdeck.workbook.import_target import note_sizes
-from salesdeck.workbook.importer import import_rows
-from salesdeck.workbook.reader import read_workbook
-from salesdeck.workbook.writer import write_workbook
+from salesdeck.workbook.imports.target import note_sizes
+from salesdeck.workbook.imports.importer import import_rows
+from salesdeck.workbook.read.reader import read_workbook
+from salesdeck.workbook.author.writer import write_workbook
 from tests.corpus import hostile
 
 ROWS = 6000  # past the 5,000 rows the template's validations cover
@@ -313,7 +313,7 @@ def _as_xlsm(xlsx, xlsm, macros: bytes):
 def test_import_into_an_xlsm_keeps_its_macros_and_releases_them(tmp_path):
     import zipfile
 
-    from salesdeck.workbook.import_target import TargetWorkbook
+    from salesdeck.workbook.imports.target import TargetWorkbook
 
     macros = b"\xd0\xcf\x11\xe0 a VBA project " * 40
     book = _as_xlsm(write_workbook(None, tmp_path / "blank.xlsx", lang="zh"), tmp_path / "book.xlsm", macros)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from salesdeck.errors import TemplateError
-from salesdeck.generator.narrative import DEFAULT_DIR, Narrative
+from salesdeck.generator.parts.narrative import DEFAULT_DIR, Narrative
 
 TEMPLATE_NAMES = sorted(p.stem for p in (DEFAULT_DIR / "zh").glob("*.j2"))
 

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from salesdeck.generator import numfmt
+from salesdeck.generator.parts import numfmt
 
 
 @pytest.mark.parametrize("value, zh, en", [

@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from salesdeck.workbook.package_edit import (CannotEdit, Edit, _set_cell, date_epoch, date_styles, find_table, grow_sqref,
+from salesdeck.ooxml.package_edit import (CannotEdit, Edit, _set_cell, date_epoch, date_styles, find_table, grow_sqref,
                                              write_edit)
 
 

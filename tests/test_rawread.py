@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from salesdeck.errors import NotAWorkbookError
-from salesdeck.workbook.rawread import column_index, column_letter, read_raw
+from salesdeck.ooxml.xml import column_index, column_letter
+from salesdeck.workbook.read.raw import read_raw
 from tests import office as office_module
 from tests.corpus import build, hostile
 
@@ -80,7 +81,7 @@ def converted(valid, tmp_path_factory) -> dict[str, Path]:
 
 @pytest.mark.parametrize("fmt", ["ods", "xls"])
 def test_ods_and_xls_read_like_the_xlsx(converted, valid, fmt):
-    from salesdeck.workbook.reader import read_workbook
+    from salesdeck.workbook.read.reader import read_workbook
 
     assert read_raw(converted[fmt]).format == fmt
     original, other = read_workbook(valid), read_workbook(converted[fmt])

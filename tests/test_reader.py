@@ -10,7 +10,7 @@ import pytest
 
 from salesdeck.errors import WorkbookInvalidError
 from salesdeck.workbook import contract
-from salesdeck.workbook.reader import check_workbook, parse_sheets, read_workbook
+from salesdeck.workbook.read.reader import check_workbook, parse_sheets, read_workbook
 from tests.corpus import build
 
 
@@ -246,7 +246,7 @@ def test_tables_stacked_in_the_same_columns_end_where_the_next_begins():
 
 @pytest.fixture(scope="module", params=["zh", "en"])
 def sample(request, tmp_path_factory):
-    from salesdeck.workbook.sample import generate, write_sample
+    from salesdeck.workbook.author.sample import generate, write_sample
 
     path = write_sample(tmp_path_factory.mktemp("sample") / f"sample-{request.param}.xlsx", lang=request.param)
     return generate(lang=request.param), path
@@ -267,7 +267,7 @@ def test_sample_reads_back_exactly_as_generated(sample):
 def test_frames_the_reader_built_conform_as_they_are(tmp_path):
     """conform() leaves a frame that already matches the contract alone; converting it again changes nothing."""
     from salesdeck.workbook import model
-    from salesdeck.workbook.sample import write_sample
+    from salesdeck.workbook.author.sample import write_sample
 
     book = read_workbook(write_sample(tmp_path / "sample.xlsx", rows=500))
     for key, frame in book.tables.items():

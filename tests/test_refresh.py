@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from salesdeck import calc
-from salesdeck.addin.refresh import compute_results, refresh_file, refresh_workbook
+from salesdeck.jobs.refresh import refresh_file, refresh_workbook
+from salesdeck.results.tables import compute_results
 from salesdeck.cli import cli
-from salesdeck.workbook import reader
+from salesdeck.workbook.read import reader
 
 D = dt.datetime
 
@@ -311,14 +312,14 @@ def test_xlsm_keeps_its_macros(tmp_path):
 # ---------------------------------------------------------------- the sample workbook
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    from salesdeck.workbook.sample import write_sample
+    from salesdeck.workbook.author.sample import write_sample
 
     src = write_sample(tmp_path_factory.mktemp("sample") / "sample.xlsx")
     return src, refresh_file(src)
 
 
 def test_sample_region_attainment_tells_the_samples_story(sample):
-    from salesdeck.workbook import sample_data
+    from salesdeck.workbook.author import sample_data
 
     _, done = sample
     table = next(t for t in done.tables if t.key == "attainment_region")
@@ -350,7 +351,7 @@ def test_sample_input_sheets_are_untouched(sample):
 
 @pytest.mark.office
 def test_libreoffice_renders_the_refreshed_sample(tmp_path, office):
-    from salesdeck.workbook.sample import write_sample
+    from salesdeck.workbook.author.sample import write_sample
 
     done = refresh_file(write_sample(tmp_path / "small.xlsx", rows=300))
     region = next(t for t in done.tables if t.key == "attainment_region").frame.set_index("区域")

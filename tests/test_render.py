@@ -10,7 +10,7 @@ from pptx import Presentation
 from pptx.util import Emu
 
 from salesdeck.errors import TemplateError
-from salesdeck.generator.render import render_deck
+from salesdeck.generator.render.deck import render_deck
 from salesdeck.generator.spec import ChartSpec, DeckSpec, KpiCard, PartSpec, Series, SlideSpec, TableSpec
 from tests.fixtures import templates
 
@@ -187,19 +187,19 @@ def test_same_spec_gives_the_same_bytes(deck, tmp_path):
 
 
 def test_compiled_xpaths_give_the_deck_python_pptx_alone_gives(deck, tmp_path):
-    from salesdeck.generator import xpath_cache
+    from salesdeck.generator.render import pptx_internals
 
     plain = tmp_path / "plain.pptx"
-    xpath_cache.uninstall()
+    pptx_internals.compile_xpaths(False)
     try:
         render_deck(make_spec(), plain)
     finally:
-        xpath_cache.install()
+        pptx_internals.compile_xpaths()
     assert plain.read_bytes() == deck.read_bytes()
     slide = Presentation(str(deck)).slides[2]
     tree = slide.shapes._spTree
     expression = "./p:sp[p:nvSpPr/p:nvPr/p:ph]"
-    found = xpath_cache.compiled(expression)(tree)
+    found = pptx_internals.compiled_xpath(expression)(tree)
     assert found and found == etree.ElementBase.xpath(tree, expression, namespaces={"p": tree.nsmap["p"]})
 
 
@@ -335,7 +335,7 @@ def test_an_overlong_title_shrinks_then_is_shortened_never_overflowing(tmp_path)
     run = title.text_frame.paragraphs[0].runs[0]
     assert run.font.size.pt >= 14
     assert title.text.endswith("…") and long_title.startswith(title.text[:-1])
-    from salesdeck.generator.text import fit_text
+    from salesdeck.generator.render.text import fit_text
 
     fitted = fit_text(title.text, title.width - 91440, title.height - 45720, run.font.size.pt, run.font.size.pt, bold=True)
     assert fitted.text == title.text  # what was written fits its box at the size written
@@ -353,7 +353,7 @@ def test_text_is_never_measured_narrower_than_a_shaping_renderer_draws_it(bold):
     """Widths are sums of character advances; shaped text (kerning, ligatures) is never wider."""
     from PIL import ImageFont, features
 
-    from salesdeck.generator import text
+    from salesdeck.generator.render import text
 
     face = text._font(text.font_file(), bold)
     if face is None or not features.check("raqm"):

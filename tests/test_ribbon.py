@@ -10,9 +10,9 @@ import xlwings as xw
 
 import salesdeck
 from salesdeck.addin import ribbon
-from salesdeck.addin.refresh import compute_results, heading
-from salesdeck.workbook import reader
-from salesdeck.workbook.results_writer import layout
+from salesdeck.results.tables import compute_results, heading
+from salesdeck.workbook.read import reader
+from salesdeck.results.sheet import layout
 from tests.test_refresh import ORDERS, write_tiny
 
 

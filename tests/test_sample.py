@@ -13,8 +13,8 @@ from python_calamine import CalamineWorkbook
 from salesdeck.calc import aging_buckets, churn_flags
 from salesdeck.cli import cli
 from salesdeck.workbook import contract
-from salesdeck.workbook import sample_data as D
-from salesdeck.workbook.sample import generate, write_sample
+from salesdeck.workbook.author import sample_data as D
+from salesdeck.workbook.author.sample import generate, write_sample
 from tests import office as office_module
 
 REPORT = pd.Timestamp("2026-10-01")
@@ -182,7 +182,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes(files, tmp_path):
 
 @pytest.mark.parametrize("lang", contract.LANGS)
 def test_sample_reads_back_as_generated(files, lang):
-    from salesdeck.workbook.reader import read_workbook
+    from salesdeck.workbook.read.reader import read_workbook
 
     book = read_workbook(files[lang])
     model = generate(seed=7, lang=lang)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from salesdeck.errors import SalesdeckError
-from salesdeck.generator.analysis import analyze
-from salesdeck.generator.scope import compact, restrict, split_values
-from salesdeck.workbook.sample import generate
+from salesdeck.generator.parts.analysis import analyze
+from salesdeck.jobs.scope import compact, restrict, split_values
+from salesdeck.workbook.author.sample import generate
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 
 from salesdeck.errors import NotAWorkbookError
-from salesdeck.workbook import rawread
-from salesdeck.workbook.sample import write_sample
-from salesdeck.workbook.splitread import SheetSplitter
+from salesdeck.workbook.read import raw as rawread
+from salesdeck.workbook.author.sample import write_sample
+from salesdeck.workbook.read.split import SheetSplitter
 from tests.corpus import build, hostile
 
 
@@ -177,7 +177,7 @@ def test_splitter_gives_up_on_a_sheet_without_rows():
 
 
 def test_batch_workers_read_on_their_share_of_the_cores(monkeypatch):
-    from salesdeck import batch
+    from salesdeck.jobs import batch
 
     monkeypatch.setattr(rawread.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(rawread, "READ_CORES", None)

@@ -8,7 +8,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from salesdeck.workbook import contract
-from salesdeck.workbook.tables import find_all_header_rows, find_header_row, find_tables
+from salesdeck.workbook.read.tables import find_all_header_rows, find_header_row, find_tables
 
 STORE_HEADERS = ["Store", "Employees", "Manager"]
 
@@ -120,7 +120,7 @@ def test_headers_with_a_unit_in_brackets():
 @pytest.mark.parametrize("shared", [True, False])
 def test_a_big_grid_ends_its_table_at_the_next_header_whether_or_not_it_is_transposed_once(shared):
     """Big grids are turned into one array shared by the header search and the cell parsing."""
-    from salesdeck.workbook.tables import ARRAY_MIN_ROWS, grid_array, shared_arrays
+    from salesdeck.workbook.read.tables import ARRAY_MIN_ROWS, grid_array, shared_arrays
 
     rows = ARRAY_MIN_ROWS + 10
     grid = [["Store", "Manager", None]] + [[f"S{i}", "王磊" if i % 2 else "Li", i] for i in range(rows)]

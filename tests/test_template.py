@@ -8,8 +8,9 @@ from click.testing import CliRunner
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from salesdeck.cli import cli
-from salesdeck.workbook import contract, instructions
-from salesdeck.workbook.writer import LISTS_SHEET, layout, write_workbook
+from salesdeck.workbook import contract
+from salesdeck.workbook.author import instructions
+from salesdeck.workbook.author.writer import LISTS_SHEET, layout, write_workbook
 from tests import office as office_module
 
 
@@ -203,7 +204,7 @@ def test_unknown_language_is_refused(tmp_path):
 
 
 def test_template_reads_back_with_only_the_month_missing(paths):
-    from salesdeck.workbook.reader import check_workbook
+    from salesdeck.workbook.read.reader import check_workbook
 
     result = check_workbook(paths["en"])
     errors = [i for i in result.issues if i.severity == "error"]

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesdeck.workbook import contract, values
-from salesdeck.workbook.values import ParseError
+from salesdeck.workbook import contract
+from salesdeck.workbook.read import columns, values
+from salesdeck.workbook.read.values import ParseError
 
 
 @pytest.mark.parametrize("typed, number", [
@@ -107,7 +108,7 @@ def _column(table: str, key: str) -> contract.Column:
 
 def test_money_column_fast_path_and_fallback():
     raw = [100.0, "12,000元", None, "", "abc", "1.2万", "   ", float("inf")]
-    parsed = values.parse_column(raw, _column("orders", "amount"))
+    parsed = columns.parse_column(raw, _column("orders", "amount"))
     got = parsed.values.tolist()
     assert got[:2] == [100.0, 12000.0] and got[5] == 12000.0
     assert np.isnan(got[2]) and np.isnan(got[3]) and np.isnan(got[6])
@@ -116,20 +117,20 @@ def test_money_column_fast_path_and_fallback():
 
 
 def test_rate_column_refuses_twelve_but_takes_percent_text():
-    parsed = values.parse_column([0.03, 12.0, "5%"], _column("commission_tiers", "rate"))
+    parsed = columns.parse_column([0.03, 12.0, "5%"], _column("commission_tiers", "rate"))
     assert parsed.values.tolist()[0] == 0.03 and parsed.values.tolist()[2] == pytest.approx(0.05)
     assert [(p.pos, p.message) for p in parsed.problems] == [(1, "12 looks like 12%: enter 12% or 0.12")]
 
 
 def test_int_column_refuses_fractions():
-    parsed = values.parse_column([3.0, 2.5, "4"], _column("activities", "visits"))
+    parsed = columns.parse_column([3.0, 2.5, "4"], _column("activities", "visits"))
     assert parsed.values.tolist()[0] == 3.0 and parsed.values.tolist()[2] == 4.0
     assert [p.pos for p in parsed.problems] == [1]
 
 
 def test_date_column_mixes_real_dates_serials_and_text():
     raw = [dt.date(2026, 10, 5), 46300.0, "2026/10/5", "2026-02-30", None, "#VALUE!"]
-    parsed = values.parse_column(raw, _column("orders", "date"))
+    parsed = columns.parse_column(raw, _column("orders", "date"))
     assert parsed.values.iloc[:3].tolist() == [pd.Timestamp("2026-10-05")] * 3
     assert parsed.values.dtype == "datetime64[ns]"
     assert [(p.pos, p.message) for p in parsed.problems] == [
@@ -138,18 +139,18 @@ def test_date_column_mixes_real_dates_serials_and_text():
 
 
 def test_month_column_gives_first_of_month():
-    parsed = values.parse_column([dt.date(2026, 10, 17), "2026年9月"], _column("targets", "month"))
+    parsed = columns.parse_column([dt.date(2026, 10, 17), "2026年9月"], _column("targets", "month"))
     assert parsed.values.tolist() == [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-09-01")]
 
 
 def test_choice_column_gives_keys_and_problems_per_cell():
-    parsed = values.parse_column(["直营", "Distribution", "直营", "火星", "火星"], _column("orders", "channel"))
+    parsed = columns.parse_column(["直营", "Distribution", "直营", "火星", "火星"], _column("orders", "channel"))
     assert parsed.values.tolist() == ["direct", "distribution", "direct", None, None]
     assert [p.pos for p in parsed.problems] == [3, 4]
 
 
 def test_text_column_strips_and_refuses_excel_errors():
-    parsed = values.parse_column([" 张三 ", 1001.0, "#REF!", "  "], _column("orders", "rep"))
+    parsed = columns.parse_column([" 张三 ", 1001.0, "#REF!", "  "], _column("orders", "rep"))
     assert parsed.values.tolist() == ["张三", "1001", None, None]
     assert parsed.blank.tolist() == [False, False, False, True]
     assert [(p.pos, p.value) for p in parsed.problems] == [(2, "#REF!")]
@@ -164,9 +165,9 @@ ONE_COLUMN_PER_TYPE = {c.type: c for t in contract.TABLES.values() for c in t.co
 
 def test_true_and_one_stay_apart_in_a_column():
     # Python counts TRUE == 1, so a factorised column could merge them
-    parsed = values.parse_column([1.0, True, 1, False, 0.0], _column("orders", "rep"))
+    parsed = columns.parse_column([1.0, True, 1, False, 0.0], _column("orders", "rep"))
     assert parsed.values.tolist() == ["1", "True", "1", "False", "0"]
-    parsed = values.parse_column([True, 1.0], _column("pipeline", "stage"))
+    parsed = columns.parse_column([True, 1.0], _column("pipeline", "stage"))
     assert parsed.values.tolist() == [None, 1.0] and [p.pos for p in parsed.problems] == [0]
 
 
@@ -175,7 +176,7 @@ def test_true_and_one_stay_apart_in_a_column():
 @given(cells=st.lists(CELLS, max_size=25))
 def test_a_column_reads_every_cell_as_the_single_cell_parser_does(kind, cells):
     column = ONE_COLUMN_PER_TYPE[kind]
-    parsed = values.parse_column(cells, column)
+    parsed = columns.parse_column(cells, column)
     assert len(parsed.values) == len(cells) == len(parsed.blank)
     bad = {p.pos for p in parsed.problems}
     for pos, cell in enumerate(cells):

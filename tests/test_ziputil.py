@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from salesdeck.ziputil import FIXED_TIME, copy_member
+from salesdeck.ooxml.zips import FIXED_TIME, copy_member
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Build valid workbooks and the broken-workbook corpus (mutations of a valid one).
 
 ``write_valid(path, lang)`` writes the project's sample when
-``salesdeck.workbook.sample.write_sample`` exists, otherwise a small workbook
+``salesdeck.workbook.author.sample.write_sample`` exists, otherwise a small workbook
 built from the contract. ``MUTATIONS`` maps a case name to a function that
 breaks a valid workbook (opened with openpyxl) and returns the text the
 ``check`` output must contain (e.g. ``订单!H14``).
@@ -24,7 +24,7 @@ def write_valid(path: Path, lang: str = "zh", *, use_sample: bool = True, rows: 
     """A valid workbook at ``path`` (the sample with ``rows`` order lines when it exists)."""
     if use_sample:
         try:
-            from salesdeck.workbook.sample import write_sample
+            from salesdeck.workbook.author.sample import write_sample
 
             write_sample(path, lang=lang, rows=rows)
             return path

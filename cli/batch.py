@@ -1,0 +1,97 @@
+"""``salesdeck batch``: many workbooks to decks in parallel, with progress and a summary."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from salesdeck.jobs.batch import BatchOptions, BatchUsageError, JobResult, run_batch, write_report
+from salesdeck.workbook.read.report import display_width, pad
+
+STATUS = {"ok": "ok", "failed": "FAILED", "skipped": "skipped"}
+
+
+class _Progress:
+    """A bar redrawn in place on a terminal; one plain line per file otherwise."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.started = time.monotonic()
+        self.failed = 0
+
+    def __call__(self, result: JobResult, done: int, total: int) -> None:
+        self.failed += result.status == "failed"
+        elapsed = time.monotonic() - self.started
+        if self.tty:
+            remaining = elapsed / done * (total - done) if done else 0
+            width = 24
+            filled = int(width * done / total) if total else width
+            line = (f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} done, {self.failed} failed, "
+                    f"{elapsed:.0f}s elapsed, ~{remaining:.0f}s left ")
+            self.stream.write(line)
+            if done == total:
+                self.stream.write("\n")
+            self.stream.flush()
+        else:
+            target = ", ".join(result.outputs) if result.outputs else result.error
+            self.stream.write(f"[{done}/{total}] {STATUS[result.status]:<7} {result.file} -> {target} "
+                              f"({result.seconds:.1f} s)\n")
+            self.stream.flush()
+
+
+def _summary(results: list[JobResult]) -> str:
+    rows = [("file", "status", "decks", "seconds", "problem")]
+    for r in results:
+        rows.append((Path(r.file).name, STATUS[r.status], str(len(r.outputs)), f"{r.seconds:.1f}", r.error))
+    widths = [max(display_width(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(pad(cell, widths[i]) if i < 4 else cell for i, cell in enumerate(row)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+@click.command("batch")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the decks (created if missing).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Parallel processes [default: number of CPU cores].")
+@click.option("--split-by", type=click.Choice(["region", "rep", "product_line"]), default=None,
+              help="One deck per region, rep (one page per part) or product line: <name>-<value>.pptx.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Deck language [default: each workbook's].")
+@click.option("--template", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Company .pptx/.potx for every deck.")
+@click.option("--narrative", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Folder of .j2 files overriding the packaged slide titles.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write a report of every file: .json or .csv.")
+@click.option("--pdf", is_flag=True, help="Also write a PDF of each deck (needs LibreOffice).")
+@click.option("--force", is_flag=True, help="Rebuild decks even when they are up to date.")
+def batch(inputs: tuple[str, ...], outdir: Path, jobs: int | None, split_by: str | None, lang: str | None,
+          template: str | None, narrative: str | None, report: Path | None, pdf: bool, force: bool) -> None:
+    """Build the decks of many workbooks: INPUTS are files, folders or glob patterns.
+
+    A workbook that fails never stops the others. Decks already built from the
+    same workbook and options are skipped unless --force. Exit status: 0 all
+    built or up to date, 1 any failed, 2 usage errors (nothing to build, bad
+    option).
+    """
+    if report is not None and report.suffix.lower() not in (".json", ".csv"):
+        raise BatchUsageError(f"report {report.name}: expected a .json or .csv file name")
+    options = BatchOptions(lang=lang, template=str(Path(template).resolve()) if template else None, split_by=split_by,
+                           pdf=pdf, narrative=str(Path(narrative).resolve()) if narrative else None)
+    progress = _Progress(sys.stderr if sys.stderr.isatty() else sys.stdout)
+    summary = run_batch(inputs, outdir, jobs=jobs, options=options, force=force, progress=progress)
+    click.echo("")
+    click.echo(_summary(summary.results))
+    ok = sum(r.status == "ok" for r in summary.results)
+    skipped = sum(r.status == "skipped" for r in summary.results)
+    click.echo(f"\n{ok} built, {skipped} up to date, {len(summary.failed)} failed in {summary.seconds:.1f} s")
+    if report is not None:
+        click.echo(f"report: {write_report(summary, report)}")
+    raise SystemExit(0 if summary.ok else 1)
+
+
+COMMANDS: list = [batch]

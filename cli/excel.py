@@ -1,0 +1,67 @@
+"""CLI commands for Excel: ``salesdeck refresh`` and ``salesdeck addin build``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from salesdeck.errors import WorkbookInvalidError
+
+
+@click.command("refresh")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the refreshed workbook (default: <name>-refreshed.xlsx beside it).")
+@click.option("--in-place", is_flag=True, help="Overwrite WORKBOOK itself (atomically).")
+def refresh(workbook: Path, out: Path | None, in_place: bool) -> None:
+    """Recalculate WORKBOOK like the ribbon's Refresh button.
+
+    Writes the 计算结果 / Results sheet (attainment, next-month splits, pipeline,
+    funnel and gap plan, commission, churn, aging) into a copy of the workbook;
+    input sheets are not changed.
+    """
+    from salesdeck.jobs.refresh import refresh_file
+
+    if out is not None and in_place:
+        raise click.UsageError("use either -o/--output or --in-place, not both")
+    try:
+        done = refresh_file(workbook, out, in_place=in_place)
+    except WorkbookInvalidError as exc:
+        errors = [i for i in exc.issues if i.severity == "error"]
+        click.echo(f"Error: {workbook.name} has {len(errors)} error(s); nothing was written.", err=True)
+        for issue in errors:
+            click.echo(f"  {issue}", err=True)
+        raise SystemExit(1) from None
+    click.echo(str(done.path))
+    click.echo(done.summary)
+
+
+@click.group("addin")
+def addin() -> None:
+    """Build the Excel add-in (salesdeck.xlam)."""
+
+
+@addin.command("build")
+@click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder to write salesdeck.xlam into.")
+@click.option("--interpreter", help="Full path of python.exe for Windows (default on Windows: this Python).")
+@click.option("--interpreter-mac", help="Full path of python for macOS (default on macOS: this Python).")
+def build(out_dir: Path, interpreter: str | None, interpreter_mac: str | None) -> None:
+    """Build salesdeck.xlam: a 销售工具 ribbon tab with the Refresh button.
+
+    Install it in Excel via File > Options > Add-ins > Manage Excel Add-ins >
+    Browse (see docs/excel-setup.md). Keep the file name: the button runs
+    ``salesdeck.main()`` because the file is called salesdeck.xlam.
+    """
+    from salesdeck.addin.xlam import XLWINGS_VERSION, build_addin, default_interpreters
+
+    defaults = default_interpreters()
+    path = build_addin(out_dir, interpreter or defaults.get("Interpreter_Win"),
+                       interpreter_mac or defaults.get("Interpreter_Mac"))
+    click.echo(str(path))
+    click.echo(f"Built from xlwings {XLWINGS_VERSION}: install the same version where Excel runs "
+               f"(pip install xlwings=={XLWINGS_VERSION}).")
+
+
+COMMANDS: list = [refresh, addin]

@@ -1,0 +1,72 @@
+"""Refresh a workbook file: read and validate it, compute the result tables, write them into a copy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from salesdeck.errors import OutputError
+from salesdeck.gc_tuning import fewer_passes
+from salesdeck.results.sheet import RESULT_SHEET_NAMES, ResultTable
+from salesdeck.results.tables import compute_results, heading, summary_line
+from salesdeck.results.write import write_results
+from salesdeck.timing import step
+from salesdeck.workbook.model import SalesWorkbook
+
+__all__ = ["Refreshed", "refresh_file", "refresh_workbook", "default_output"]
+
+
+def default_output(src: Path) -> Path:
+    """``<name>-refreshed.xlsx`` beside the input (.xlsm stays .xlsm)."""
+    suffix = ".xlsm" if src.suffix.lower() == ".xlsm" else ".xlsx"
+    return src.with_name(f"{src.stem}-refreshed{suffix}")
+
+
+@dataclass
+class Refreshed:
+    """What a refresh wrote: the file, the model read and the tables computed."""
+
+    path: Path
+    model: SalesWorkbook
+    tables: list[ResultTable]
+
+    @property
+    def summary(self) -> str:
+        return summary_line(self.model, self.tables)
+
+
+@fewer_passes
+def refresh_file(src: str | Path, out: str | Path | None = None, in_place: bool = False) -> Refreshed:
+    """Read and validate ``src``, compute, and write the result sheet into a copy.
+
+    ``out`` defaults to ``<name>-refreshed.xlsx`` beside ``src``;
+    ``in_place`` overwrites ``src`` (atomically; .xls/.ods cannot be
+    overwritten in place and go to .xlsx beside it). Raises the reader's
+    NotAWorkbookError / WorkbookInvalidError for unusable input.
+    """
+    from salesdeck.workbook.read import reader
+    from salesdeck.workbook.read.raw import read_raw
+
+    src = Path(src)
+    with step("read"):
+        raw = read_raw(src)
+    sheets = {name: grid for name, grid in raw.sheets.items() if name not in RESULT_SHEET_NAMES}
+    with step("validate"):
+        model = reader.parse_sheets(sheets, source=str(src))
+    with step("compute"):
+        tables = compute_results(model)
+    openable = src.suffix.lower() in (".xlsx", ".xlsm")
+    if out is None:
+        out = src if in_place and openable else default_output(src)
+    wanted = default_output(src).suffix
+    if Path(out).suffix.lower() != wanted:
+        raise OutputError(f"{Path(out).name}: a refreshed copy of {src.name} must end in {wanted}")
+    lang = "en" if model.settings.language == "en" else "zh"
+    with step("write"):
+        write_results(src, out, tables, lang, heading(model), sheets=None if openable else raw.sheets)
+    return Refreshed(Path(out), model, tables)
+
+
+def refresh_workbook(src: str | Path, out: str | Path | None = None, in_place: bool = False) -> Path:
+    """:func:`refresh_file`, returning only the path written."""
+    return refresh_file(src, out, in_place).path
