@@ -258,16 +258,16 @@ def test_receivables_aging_buckets_and_abnormal_payers(en, en_model):
 
 
 def test_abnormal_payers_name_the_alphabetically_first_rep_of_each_customer():
-    from salesdeck.generator.parts.part3_diagnosis import abnormal_payers
+    from salesdeck.metrics.receivables import _abnormal
 
     status = pd.DataFrame({
         "customer": ["甲公司", "甲公司", "甲公司", "乙公司", "乙公司", "丙公司"],
         "rep": ["王磊", None, "Chen", None, None, "李娜"],
         "outstanding": [100.0, 50.0, 0.0, 80.0, 20.0, 0.0],
         "days": [120.0, 95.0, 10.0, 100.0, 90.0, 5.0],
-        "paid": [False, False, True, False, False, True],
+        "settled": [False, False, True, False, False, True],
     })
-    per = abnormal_payers(status)
+    per = _abnormal(status)
     assert list(per.index) == ["甲公司", "乙公司"]
     assert per.loc["甲公司", "rep"] == "Chen"
     assert per.loc["乙公司", "rep"] is None
@@ -326,16 +326,17 @@ def test_next_month_split_sums_exactly(zh, zh_model):
 
 
 def test_rep_funnel_back_calculation_uses_settings_ratios(zh_model):
-    from salesdeck.generator.parts import context, narrative, part6_plan
+    from salesdeck.metrics import Metrics
 
-    ctx = context.Ctx(zh_model, "zh", narrative.Narrative("zh"), MONTH)
-    total = part6_plan.next_total(ctx)
-    plan = part6_plan.rep_plan(ctx, part6_plan._split(ctx, total, "region"))
+    plan = Metrics(zh_model).rep_plan
     assert plan["target"].sum() == pytest.approx(zh_model.settings.next_month_target)
     s = zh_model.settings
     for _, p in plan.iterrows():
-        assert [p["orders"], p["proposals"], p["visits"], p["calls"]] == calc.funnel_back(
-            p["target"], p["avg_order"], s.funnel_ratios)
+        orders = math.ceil(p["target"] / p["avg_order"] - 1e-9)
+        proposals = math.ceil(orders * s.ratio_proposal_order - 1e-9)
+        visits = math.ceil(proposals * s.ratio_visit_proposal - 1e-9)
+        calls = math.ceil(visits * s.ratio_call_visit - 1e-9)
+        assert [p["orders"], p["proposals"], p["visits"], p["calls"]] == [orders, proposals, visits, calls]
 
 
 def test_actions_and_timeline_tables(en, en_model):

@@ -13,8 +13,9 @@ from click.testing import CliRunner
 
 from salesdeck import calc
 from salesdeck.jobs.refresh import refresh_file, refresh_workbook
-from salesdeck.results.tables import compute_results
 from salesdeck.cli import cli
+from salesdeck.metrics import Metrics
+from salesdeck.results.tables import compute_results as tables_of
 from salesdeck.workbook.read import reader
 
 D = dt.datetime
@@ -80,6 +81,10 @@ def results(tiny) -> dict[str, pd.DataFrame]:
     return {t.key: t for t in compute_results(model)}
 
 
+def compute_results(model):
+    return tables_of(Metrics(model))
+
+
 def rows(table) -> list[list]:
     return table.frame.astype(object).where(table.frame.notna(), None).values.tolist()
 
@@ -140,7 +145,7 @@ def test_pipeline_weighting_and_coverage(results):
 
 def test_funnel_back_calculation_per_rep(results):
     frame = results["funnel"].frame.set_index("销售代表")
-    assert frame.loc["李四"].tolist() == [80000, 70000, 2, 6, 24, 120]
+    assert frame.loc["李四"].tolist() == ["华东", 80000, 70000, 2, 6, 24, 120]
 
 
 def test_gap_plan_counts_won_deals_closing_next_month(results):

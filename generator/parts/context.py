@@ -1,9 +1,9 @@
-"""What every part module needs: the model, the language, the titles, labels and source notes."""
+"""What every part module needs: the figures, the model, the language, the titles, labels and source notes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -11,51 +11,33 @@ from salesdeck.generator.parts import numfmt
 from salesdeck.generator.parts.labels import label
 from salesdeck.generator.parts.narrative import Narrative
 from salesdeck.generator.spec import SlideSpec
+from salesdeck.metrics import Metrics
+from salesdeck.metrics.statuses import status_colour as status_fill
 from salesdeck.workbook import contract
 from salesdeck.workbook.model import SalesWorkbook
 
-__all__ = ["Ctx", "report_month", "status_fill"]
-
-
-def report_month(model: SalesWorkbook) -> pd.Period:
-    """The month the deck reports on: Settings' month, else the month of the latest order/activity."""
-    if model.settings.month is not None:
-        return pd.Period(model.settings.month, freq="M")
-    for table, column in (("orders", "date"), ("activities", "month"), ("targets", "month"),
-                          ("complaints", "date"), ("receivables", "due_date")):
-        values = model.tables[table][column].dropna()
-        if len(values):
-            return pd.Period(values.max(), freq="M")
-    return pd.Period(pd.Timestamp.today(), freq="M")  # an empty workbook without a month
-
-
-def status_fill(status: str | None, due, as_of: pd.Timestamp):
-    """done green, delayed red, open past its due date red, in progress amber."""
-    if status == "done":
-        return "green"
-    if status == "delayed" or (not numfmt.is_blank(due) and pd.Timestamp(due) <= as_of):
-        return "red"
-    if status == "in_progress":
-        return "amber"
-    return None
+__all__ = ["Ctx", "status_fill"]
 
 
 @dataclass
 class Ctx:
-    """Shared state of one analysis run."""
+    """Shared state of one deck: the figures (``m``), the language and the narrative templates."""
 
-    model: SalesWorkbook
+    m: Metrics
     lang: str
     text: Narrative
-    month: pd.Period
-    previous: SalesWorkbook | None = None
-    _memo: dict = field(default_factory=dict, repr=False)
 
-    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """``compute()`` once per run for ``key`` (shared selections such as the month's orders; never mutate them)."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+    @property
+    def model(self) -> SalesWorkbook:
+        return self.m.model
+
+    @property
+    def previous(self) -> SalesWorkbook | None:
+        return self.m.previous
+
+    @property
+    def month(self) -> pd.Period:
+        return self.m.month
 
     # ------------------------------------------------------------ text
     def t(self, key: str) -> str:
@@ -96,7 +78,7 @@ class Ctx:
 
     @property
     def month_end(self) -> pd.Timestamp:
-        return self.month.end_time.normalize()
+        return self.m.month_end
 
     # ------------------------------------------------------------ notes
     def notes(self, sources: Iterable[tuple[str, str]], filters: Iterable[str] = (),
