@@ -47,6 +47,6 @@ def analyze(model: SalesWorkbook, lang: str = "zh", previous: SalesWorkbook | No
         month_label=numfmt.month_label(month, lang),
         title=text.render("deck_title", company=company, month=month),
         presenter_line=text.render("deck_presenter", company=company, presenter=s.presenter or "", month=month),
-        agenda_title=ctx.t("agenda"),
+        agenda_title=ctx.label("agenda"),
         parts=[part.build(ctx) for part in PARTS],
     )

@@ -40,7 +40,7 @@ class Ctx:
         return self.m.month
 
     # ------------------------------------------------------------ text
-    def t(self, key: str) -> str:
+    def label(self, key: str) -> str:
         """A fixed label in the deck's language."""
         return label(key, self.lang)
 
@@ -51,7 +51,7 @@ class Ctx:
     def choice(self, table: str, column: str, key: Any) -> str:
         """The display label of a choice key (e.g. "direct" -> 直营); blank -> 未填写/Not set."""
         if numfmt.is_blank(key):
-            return self.t("not_set")
+            return self.label("not_set")
         for c in contract.TABLES[table].column(column).choices:
             if c.key == key:
                 return c.label(self.lang)
@@ -86,22 +86,22 @@ class Ctx:
         """Speaker notes: source ranges (table, column), filters and formulas, one kind a line."""
         sep = "；" if self.lang == "zh" else "; "
         ranges = [f"{self.model.where(t, c)} ({self.header(t, c)})" for t, c in sources]
-        lines = [f"{self.t('note_source')}: {sep.join(ranges)}"]
+        lines = [f"{self.label('note_source')}: {sep.join(ranges)}"]
         filters = [f for f in filters if f]
         if filters:
-            lines.append(f"{self.t('note_filter')}: {sep.join(filters)}")
+            lines.append(f"{self.label('note_filter')}: {sep.join(filters)}")
         formulas = [f for f in formulas if f]
         if formulas:
-            lines.append(f"{self.t('note_formula')}: {sep.join(formulas)}")
+            lines.append(f"{self.label('note_formula')}: {sep.join(formulas)}")
         return "\n".join(lines)
 
     def month_filter(self, table: str, column: str, period: pd.Period | None = None) -> str:
         """E.g. "日期 在 2026-10"."""
-        return f"{self.header(table, column)} {self.t('in')} {period or self.month}"
+        return f"{self.header(table, column)} {self.label('in')} {period or self.month}"
 
     def rag_formula(self) -> str:
         red, green = self.model.settings.rag_bands
-        return self.t("rag_formula").format(red=numfmt.pct(red), green=numfmt.pct(green))
+        return self.label("rag_formula").format(red=numfmt.pct(red), green=numfmt.pct(green))
 
     # ------------------------------------------------------------ empty slides
     def empty(self, topic: str, *tables: str, reason: str = "no_data") -> SlideSpec:
@@ -111,10 +111,10 @@ class Ctx:
             name = self.sheet(table)
             if name not in sheets:
                 sheets.append(name)
-        title, _ = self.title("empty", topic=self.t(topic), reason=self.t(reason), month=self.month.start_time)
-        hint = self.t("fill_sheet").format(sheets="、".join(sheets) if self.lang == "zh" else ", ".join(sheets))
+        title, _ = self.title("empty", topic=self.label(topic), reason=self.label(reason), month=self.month.start_time)
+        hint = self.label("fill_sheet").format(sheets="、".join(sheets) if self.lang == "zh" else ", ".join(sheets))
         sources = []
         for table in tables:
             sources.append(f"{self.model.where(table)} ({contract.TABLES[table].title(self.lang)})")
         return SlideSpec(kind="empty", title=title, bullets=[hint],
-                         notes=f"{self.t('note_source')}: {'; '.join(sources)}")
+                         notes=f"{self.label('note_source')}: {'; '.join(sources)}")

@@ -34,7 +34,7 @@ def build(ctx: Ctx) -> PartSpec:
         slides.append(tier_slide(ctx))
         slides.append(channel_slide(ctx))
         slides.append(product_slide(ctx))
-    return PartSpec(1, ctx.t("part1"), slides)
+    return PartSpec(1, ctx.label("part1"), slides)
 
 
 # ---------------------------------------------------------------- KPIs
@@ -42,14 +42,14 @@ def kpi_slide(ctx: Ctx) -> SlideSpec:
     k = ctx.m.kpis
     actual, target, att, fill, mom, yoy, variance = k.sales, k.target, k.attainment, k.rag, k.mom, k.yoy, k.variance
     kpis = [
-        KpiCard(ctx.t("kpi_sales"), ctx.money(actual),
-                f"{numfmt.delta(mom)} {ctx.t('mom')}" if mom is not None else ""),
-        KpiCard(ctx.t("kpi_target"), ctx.money(target),
-                f"{ctx.t('variance')} {_signed_money(ctx, variance)}" if variance is not None else ""),
-        KpiCard(ctx.t("kpi_attainment"), numfmt.pct(att), "", fill),
-        KpiCard(ctx.t("mom"), numfmt.delta(mom), f"{ctx.t('last_month')} {ctx.money(k.previous_month)}",
+        KpiCard(ctx.label("kpi_sales"), ctx.money(actual),
+                f"{numfmt.delta(mom)} {ctx.label('mom')}" if mom is not None else ""),
+        KpiCard(ctx.label("kpi_target"), ctx.money(target),
+                f"{ctx.label('variance')} {_signed_money(ctx, variance)}" if variance is not None else ""),
+        KpiCard(ctx.label("kpi_attainment"), numfmt.pct(att), "", fill),
+        KpiCard(ctx.label("mom"), numfmt.delta(mom), f"{ctx.label('last_month')} {ctx.money(k.previous_month)}",
                 _sign_fill(mom)),
-        KpiCard(ctx.t("yoy"), numfmt.delta(yoy), f"{ctx.t('last_year')} {ctx.money(k.last_year)}",
+        KpiCard(ctx.label("yoy"), numfmt.delta(yoy), f"{ctx.label('last_year')} {ctx.money(k.last_year)}",
                 _sign_fill(yoy)),
     ]
     title, subtitle = ctx.title("p1_kpis", month=ctx.month.start_time, actual=actual, target=target,
@@ -57,12 +57,12 @@ def kpi_slide(ctx: Ctx) -> SlideSpec:
     notes = ctx.notes(
         [("orders", "amount"), ("orders", "date"), ("targets", "target"), ("targets", "month")],
         [ctx.month_filter("orders", "date"), TARGET_RULE[ctx.lang]],
-        [ctx.t("f_attainment"), ctx.rag_formula(), ctx.t("f_mom_yoy")] + _previous_note(ctx))
+        [ctx.label("f_attainment"), ctx.rag_formula(), ctx.label("f_mom_yoy")] + _previous_note(ctx))
     return SlideSpec("kpis", title, subtitle, kpis=kpis, notes=notes)
 
 
 def _previous_note(ctx: Ctx) -> list[str]:
-    return [ctx.t("f_previous_orders")] if ctx.previous is not None else []
+    return [ctx.label("f_previous_orders")] if ctx.previous is not None else []
 
 
 def _sign_fill(v: float | None):
@@ -84,11 +84,11 @@ def region_chart_slide(ctx: Ctx, ranking) -> SlideSpec:
     scale = numfmt.money_scale(list(table["target"]) + list(table["actual"]), ctx.lang, ctx.model.settings.currency)
     chart = ChartSpec(
         "combo", [str(r) for r in table.index],
-        [Series(ctx.t("target"), scale.values(table["target"]), "column"),
-         Series(ctx.t("actual"), scale.values(table["actual"]), "column"),
-         Series(ctx.t("attainment"), [float(a) for a in table["attainment"]], "line")],
+        [Series(ctx.label("target"), scale.values(table["target"]), "column"),
+         Series(ctx.label("actual"), scale.values(table["actual"]), "column"),
+         Series(ctx.label("attainment"), [float(a) for a in table["attainment"]], "line")],
         number_format=scale.number_format, secondary_number_format="0%",
-        title=f"{ctx.t('chart_target_actual')} ({scale.unit})",
+        title=f"{ctx.label('chart_target_actual')} ({scale.unit})",
         point_fills=list(table["rag"]))
     top, bottom = table.iloc[0], table.iloc[-1]
     title, subtitle = ctx.title(
@@ -98,7 +98,7 @@ def region_chart_slide(ctx: Ctx, ranking) -> SlideSpec:
         green=int((table["rag"] == "green").sum()), regions=len(table))
     notes = ctx.notes([("orders", "amount"), ("orders", "region"), ("targets", "target"), ("targets", "region")],
                       [ctx.month_filter("orders", "date"), TARGET_RULE[ctx.lang]],
-                      [ctx.t("f_attainment"), ctx.rag_formula()])
+                      [ctx.label("f_attainment"), ctx.rag_formula()])
     return SlideSpec("chart", title, subtitle, charts=[chart], notes=notes)
 
 
@@ -109,8 +109,8 @@ def ranking_slide(ctx: Ctx, ranking) -> SlideSpec:
         rows.append([str(rank), str(region), ctx.money(r["actual"]), ctx.money(r["target"]),
                      numfmt.pct(r["attainment"], 1), numfmt.delta(r["deviation"])])
         fills.append([None, None, None, None, r["rag"], "red" if r["deviation"] < 0 else None])
-    columns = [ctx.t("rank"), ctx.t("region"), ctx.t("actual"), ctx.t("target"), ctx.t("attainment"),
-               ctx.t("deviation")]
+    columns = [ctx.label("rank"), ctx.label("region"), ctx.label("actual"), ctx.label("target"), ctx.label("attainment"),
+               ctx.label("deviation")]
     top, bottom = table.iloc[0], table.iloc[-1]
     title, subtitle = ctx.title(
         "p1_ranking", top=str(table.index[0]), top_deviation=float(top["deviation"]),
@@ -118,7 +118,7 @@ def ranking_slide(ctx: Ctx, ranking) -> SlideSpec:
         average=ranking.mean, below=int((table["deviation"] < 0).sum()), regions=len(table))
     notes = ctx.notes([("orders", "amount"), ("orders", "region"), ("targets", "target")],
                       [ctx.month_filter("orders", "date"), TARGET_RULE[ctx.lang]],
-                      [ctx.t("f_attainment"), ctx.t("f_deviation"), ctx.rag_formula()])
+                      [ctx.label("f_attainment"), ctx.label("f_deviation"), ctx.rag_formula()])
     return SlideSpec("table", title, subtitle,
                      table=TableSpec(columns, rows, fills, ["c", "l", "r", "r", "r", "r"]), notes=notes)
 
@@ -129,14 +129,14 @@ def tier_slide(ctx: Ctx) -> SlideSpec:
     sums, shares = tiers.sums, tiers.shares
     labels = [ctx.choice("orders", "tier", None if k == "~" else k) for k in sums.index]
     scale = numfmt.money_scale(sums, ctx.lang, ctx.model.settings.currency)
-    chart = ChartSpec("doughnut", labels, [Series(ctx.t("actual"), scale.values(sums))],
-                      number_format=scale.number_format, title=f"{ctx.t('chart_by_tier')} ({scale.unit})")
+    chart = ChartSpec("doughnut", labels, [Series(ctx.label("actual"), scale.values(sums))],
+                      number_format=scale.number_format, title=f"{ctx.label('chart_by_tier')} ({scale.unit})")
     top_key = shares.index[0] if len(shares) else None
     title, subtitle = ctx.title("p1_tiers", top=ctx.choice("orders", "tier", None if top_key == "~" else top_key),
                                 top_share=float(shares.iloc[0]) if len(shares) else None,
                                 shares={lab: float(shares.get(k, np.nan)) for lab, k in zip(labels, sums.index)})
     notes = ctx.notes([("orders", "amount"), ("orders", "tier")], [ctx.month_filter("orders", "date")],
-                      [ctx.t("f_share")])
+                      [ctx.label("f_share")])
     return SlideSpec("chart", title, subtitle, charts=[chart], notes=notes)
 
 
@@ -150,15 +150,15 @@ def bridge_slide(ctx: Ctx) -> SlideSpec | None:
     scale = numfmt.money_scale([before, now], ctx.lang, ctx.model.settings.currency)
     categories = [ctx.month_text(previous)] + [str(r) for r in change.index] + [ctx.month_text()]
     chart = ChartSpec("waterfall", categories,
-                      [Series(ctx.t("mom"), scale.values([before, *change.to_list(), now]))],
-                      number_format=scale.number_format, title=f"{ctx.t('chart_bridge')} ({scale.unit})")
+                      [Series(ctx.label("mom"), scale.values([before, *change.to_list(), now]))],
+                      number_format=scale.number_format, title=f"{ctx.label('chart_bridge')} ({scale.unit})")
     top, bottom = change.index[0], change.index[-1]
     title, subtitle = ctx.title("p1_bridge", before=before, now=now, mom=(now - before) / before,
                                 top=str(top), top_change=float(change.iloc[0]),
                                 bottom=str(bottom), bottom_change=float(change.iloc[-1]))
     notes = ctx.notes([("orders", "amount"), ("orders", "region"), ("orders", "date")],
-                      [f"{ctx.header('orders', 'date')} {ctx.t('in')} {previous}, {ctx.month}"],
-                      [ctx.t("f_mom_yoy")])
+                      [f"{ctx.header('orders', 'date')} {ctx.label('in')} {previous}, {ctx.month}"],
+                      [ctx.label("f_mom_yoy")])
     return SlideSpec("chart", title, subtitle, charts=[chart], notes=notes)
 
 
@@ -171,12 +171,12 @@ def channel_slide(ctx: Ctx) -> SlideSpec:
     chart = ChartSpec("column", labels,
                       [Series(ctx.month_text(previous), scale.values(grid["before"])),
                        Series(ctx.month_text(), scale.values(grid["now"]))],
-                      number_format=scale.number_format, title=f"{ctx.t('chart_by_channel')} ({scale.unit})")
+                      number_format=scale.number_format, title=f"{ctx.label('chart_by_channel')} ({scale.unit})")
     rows = [[lab, ctx.money(r["now"]), ctx.money(r["before"]), numfmt.delta(mom[k]),
              numfmt.pct(r["now"] / total, 1) if total else numfmt.BLANK]
             for lab, (k, r) in zip(labels, grid.iterrows())]
     fills = [[None, None, None, _sign_fill(mom[k]), None] for k in grid.index]
-    table = TableSpec([ctx.t("channel"), ctx.month_text(), ctx.month_text(previous), ctx.t("mom"), ctx.t("share")],
+    table = TableSpec([ctx.label("channel"), ctx.month_text(), ctx.month_text(previous), ctx.label("mom"), ctx.label("share")],
                       rows, fills, ["l", "r", "r", "r", "r"])
     ranked = sorted(((v, lab) for lab, v in zip(labels, mom.values()) if v is not None), key=lambda x: (-x[0], x[1]))
     largest = grid["now"].idxmax() if len(grid) else None
@@ -186,8 +186,8 @@ def channel_slide(ctx: Ctx) -> SlideSpec:
         largest=ctx.choice("orders", "channel", largest),
         largest_share=float(grid["now"].max() / total) if total else None)
     notes = ctx.notes([("orders", "amount"), ("orders", "channel"), ("orders", "date")],
-                      [f"{ctx.header('orders', 'date')} {ctx.t('in')} {previous}, {ctx.month}"],
-                      [ctx.t("f_mom_yoy")] + _previous_note(ctx))
+                      [f"{ctx.header('orders', 'date')} {ctx.label('in')} {previous}, {ctx.month}"],
+                      [ctx.label("f_mom_yoy")] + _previous_note(ctx))
     return SlideSpec("chart_table", title, subtitle, charts=[chart], table=table, notes=notes)
 
 
@@ -205,17 +205,17 @@ def product_slide(ctx: Ctx) -> SlideSpec:
                      ctx.choice("products", "lifecycle", stage) if not numfmt.is_blank(stage) else numfmt.BLANK,
                      ctx.money(r["value"]), numfmt.pct(r["share"], 1)])
     scale = numfmt.money_scale(sums, ctx.lang, ctx.model.settings.currency)
-    chart = ChartSpec("doughnut", [str(p) for p in top.index] + [ctx.t("others")],
-                      [Series(ctx.t("actual"), scale.values(list(top["value"]) + [p.others]))],
-                      number_format=scale.number_format, title=f"{ctx.t('chart_top_products')} ({scale.unit})")
-    table = TableSpec([ctx.t("rank"), ctx.t("product"), ctx.t("product_line"), ctx.t("lifecycle"), ctx.t("actual"),
-                       ctx.t("share")], rows, None, ["c", "l", "l", "l", "r", "r"])
+    chart = ChartSpec("doughnut", [str(p) for p in top.index] + [ctx.label("others")],
+                      [Series(ctx.label("actual"), scale.values(list(top["value"]) + [p.others]))],
+                      number_format=scale.number_format, title=f"{ctx.label('chart_top_products')} ({scale.unit})")
+    table = TableSpec([ctx.label("rank"), ctx.label("product"), ctx.label("product_line"), ctx.label("lifecycle"), ctx.label("actual"),
+                       ctx.label("share")], rows, None, ["c", "l", "l", "l", "r", "r"])
     title, subtitle = ctx.title("p1_products", top3_share=float(top["share"].sum()), first=str(top.index[0]),
                                 first_share=float(top["share"].iloc[0]), products=len(sums))
     sources = [("orders", "amount"), ("orders", "product")]
     if len(catalogue):
         sources.append(("products", "lifecycle"))
-    notes = ctx.notes(sources, [ctx.month_filter("orders", "date")], [ctx.t("f_top_share")])
+    notes = ctx.notes(sources, [ctx.month_filter("orders", "date")], [ctx.label("f_top_share")])
     return SlideSpec("chart_table", title, subtitle, charts=[chart], table=table, notes=notes)
 
 
@@ -224,14 +224,14 @@ def _previous_source(ctx: Ctx) -> str:
     """E.g. "计划!E2:E9 (上月工作簿 2026-09.xlsx)"."""
     where = ctx.previous.where("actions", "status")
     source = f" {ctx.previous.source}" if ctx.previous.source else ""
-    return f"{where} ({ctx.t('note_previous_workbook')}{source})"
+    return f"{where} ({ctx.label('note_previous_workbook')}{source})"
 
 
 def review_slide(ctx: Ctx) -> SlideSpec:
     prev = ctx.previous.actions
     if prev.empty:
         slide = ctx.empty("topic_review", "actions")
-        slide.notes = f"{ctx.t('note_source')}: {_previous_source(ctx)}"
+        slide.notes = f"{ctx.label('note_source')}: {_previous_source(ctx)}"
         return slide
     current = {(r["action"], r["owner"]): r["status"] for _, r in ctx.model.actions.iterrows()}
     rows, fills, statuses = [], [], []
@@ -250,6 +250,6 @@ def review_slide(ctx: Ctx) -> SlideSpec:
                       rows, fills, ["l", "l", "l", "c", "c"])
     title, subtitle = ctx.title("p1_review", total=len(rows), done=done, late=delayed,
                                 month=(ctx.month - 1).start_time)
-    notes = "\n".join([f"{ctx.t('note_source')}: {_previous_source(ctx)}",
-                       f"{ctx.t('note_formula')}: {ctx.t('f_review')}"])
+    notes = "\n".join([f"{ctx.label('note_source')}: {_previous_source(ctx)}",
+                       f"{ctx.label('note_formula')}: {ctx.label('f_review')}"])
     return SlideSpec("table", title, subtitle, table=table, notes=notes)

@@ -19,7 +19,7 @@ def build(ctx: Ctx) -> PartSpec:
     else:
         slides.append(new_renewal_slide(ctx))
         slides.append(aov_slide(ctx))
-    return PartSpec(2, ctx.t("part2"), slides)
+    return PartSpec(2, ctx.label("part2"), slides)
 
 
 # ---------------------------------------------------------------- funnel
@@ -31,18 +31,18 @@ def funnel_slide(ctx: Ctx) -> SlideSpec:
     worst = f.worst if f.worst is not None else 1
     worst_rate = conversion[f.worst] if f.worst is not None else None
     labels = [ctx.header("activities", s) for s in counts.index]
-    chart = ChartSpec("funnel", labels, [Series(ctx.t("count"), [float(v) for v in counts])],
-                      number_format="#,##0", title=ctx.t("chart_funnel"))
+    chart = ChartSpec("funnel", labels, [Series(ctx.label("count"), [float(v) for v in counts])],
+                      number_format="#,##0", title=ctx.label("chart_funnel"))
     rows = [[lab, numfmt.count(v), numfmt.pct(c, 1), numfmt.pct(v / counts.iloc[0], 1)]
             for lab, v, c in zip(labels, counts, conversion)]
     fills = [[None, None, "red" if i == worst else None, None] for i in range(len(rows))]
-    table = TableSpec([ctx.t("stage"), ctx.t("count"), ctx.t("step_conversion"), ctx.t("of_first")],
+    table = TableSpec([ctx.label("stage"), ctx.label("count"), ctx.label("step_conversion"), ctx.label("of_first")],
                       rows, fills, ["l", "r", "r", "r"])
     title, subtitle = ctx.title("p2_funnel", worst_from=labels[worst - 1], worst_to=labels[worst],
                                 worst_rate=worst_rate, overall=float(counts.iloc[-1] / counts.iloc[0]),
                                 first=labels[0], last=labels[-1])
     notes = ctx.notes([("activities", s) for s in counts.index], [ctx.month_filter("activities", "month")],
-                      [ctx.t("f_step_conversion")])
+                      [ctx.label("f_step_conversion")])
     return SlideSpec("chart_table", title, subtitle, charts=[chart], table=table, notes=notes)
 
 
@@ -53,20 +53,20 @@ def conversion_slide(ctx: Ctx) -> SlideSpec:
         return ctx.empty("topic_conversion", "pipeline")
     grid, rate, won_amount = c.grid, c.rate, c.won_amount
     labels = [ctx.choice("pipeline", "lead_source", None if k == "~" else k) for k in grid.index]
-    chart = ChartSpec("column", labels, [Series(ctx.t("win_rate"), [rate[k] for k in grid.index])],
-                      number_format="0%", title=ctx.t("chart_win_rate"))
+    chart = ChartSpec("column", labels, [Series(ctx.label("win_rate"), [rate[k] for k in grid.index])],
+                      number_format="0%", title=ctx.label("chart_win_rate"))
     rows = [[lab, numfmt.count(grid.loc[k].sum()), numfmt.count(grid.at[k, "won"]), numfmt.count(grid.at[k, "lost"]),
              numfmt.count(grid.at[k, "open"]), numfmt.pct(rate[k], 1), ctx.money(won_amount.get(k, 0.0))]
             for lab, k in zip(labels, grid.index)]
-    table = TableSpec([ctx.t("lead_channel"), ctx.t("opportunities"), ctx.t("won"), ctx.t("lost"), ctx.t("open"),
-                       ctx.t("win_rate"), ctx.t("won_amount")], rows, None, ["l", "r", "r", "r", "r", "r", "r"])
+    table = TableSpec([ctx.label("lead_channel"), ctx.label("opportunities"), ctx.label("won"), ctx.label("lost"), ctx.label("open"),
+                       ctx.label("win_rate"), ctx.label("won_amount")], rows, None, ["l", "r", "r", "r", "r", "r", "r"])
     ranked = sorted(((v, lab) for lab, v in zip(labels, rate.values()) if v is not None), key=lambda x: (-x[0], x[1]))
     title, subtitle = ctx.title("p2_conversion", best=ranked[0][1] if ranked else None,
                                 best_rate=ranked[0][0] if ranked else None, worst=ranked[-1][1] if ranked else None,
                                 worst_rate=ranked[-1][0] if ranked else None, overall=c.overall,
                                 opportunities=c.opportunities)
     notes = ctx.notes([("pipeline", "lead_source"), ("pipeline", "stage"), ("pipeline", "amount")],
-                      [ctx.t("all_rows")], [ctx.t("f_win_rate")])
+                      [ctx.label("all_rows")], [ctx.label("f_win_rate")])
     return SlideSpec("chart_table", title, subtitle, charts=[chart], table=table, notes=notes)
 
 
@@ -76,7 +76,7 @@ def _stacked(ctx: Ctx, grid: pd.DataFrame, by: str) -> ChartSpec:
     series = [Series(ctx.choice("orders", "deal_type", None if k == "~" else k), scale.values(grid[k]))
               for k in grid.columns]
     return ChartSpec("stacked_bar", [str(i) for i in grid.index], series, number_format=scale.number_format,
-                     title=f"{ctx.t('by_' + by)} ({scale.unit})")
+                     title=f"{ctx.label('by_' + by)} ({scale.unit})")
 
 
 def new_renewal_slide(ctx: Ctx) -> SlideSpec:
@@ -85,7 +85,7 @@ def new_renewal_slide(ctx: Ctx) -> SlideSpec:
     title, subtitle = ctx.title("p2_new_renewal", new_share=nr.new_share, top_region=top[0][0] if top else None,
                                 top_region_share=top[0][1] if top else None)
     notes = ctx.notes([("orders", "amount"), ("orders", "deal_type"), ("orders", "region"), ("orders", "product_line")],
-                      [ctx.month_filter("orders", "date")], [ctx.t("f_share")])
+                      [ctx.month_filter("orders", "date")], [ctx.label("f_share")])
     return SlideSpec("two_charts", title, subtitle,
                      charts=[_stacked(ctx, nr.by_region, "region"), _stacked(ctx, nr.by_product_line, "product_line")],
                      notes=notes)
@@ -96,22 +96,22 @@ def aov_slide(ctx: Ctx) -> SlideSpec:
     ov = ctx.m.order_value
     months, aov = ov.months, ov.aov
     scale = numfmt.money_scale(aov, ctx.lang, ctx.model.settings.currency)
-    line = ChartSpec("line", [str(m) for m in months], [Series(ctx.t("aov"), scale.values(aov))],
-                     number_format=scale.number_format, title=f"{ctx.t('chart_aov')} ({scale.unit})")
+    line = ChartSpec("line", [str(m) for m in months], [Series(ctx.label("aov"), scale.values(aov))],
+                     number_format=scale.number_format, title=f"{ctx.label('chart_aov')} ({scale.unit})")
     charts = [line]
     top5_share = None
     if ov.top5 is not None:
         top5_share = float(ov.top5["share"].sum())
         charts.append(ChartSpec("bar", [str(c) for c in ov.top5.index],
-                                [Series(ctx.t("share"), [float(s) for s in ov.top5["share"]])],
-                                number_format="0.0%", title=ctx.t("chart_top_customers")))
+                                [Series(ctx.label("share"), [float(s) for s in ov.top5["share"]])],
+                                number_format="0.0%", title=ctx.label("chart_top_customers")))
     title, subtitle = ctx.title("p2_aov", aov=_value(aov.iloc[-1]), aov_mom=ov.mom,
                                 top20_share=ov.top20_share, top5_share=top5_share, customers=ov.customers)
     notes = ctx.notes(
         [("orders", "amount"), ("orders", "order_id"), ("orders", "customer"), ("orders", "date")],
-        [f"{ctx.header('orders', 'date')} {ctx.t('in')} {months[0]}–{months[-1]}",
-         f"{ctx.t('dependency_window')} {months[1]}–{months[-1]}"],
-        [ctx.t("f_aov"), ctx.t("f_dependency")] + ([ctx.t("f_previous_orders")] if ctx.previous is not None else []))
+        [f"{ctx.header('orders', 'date')} {ctx.label('in')} {months[0]}–{months[-1]}",
+         f"{ctx.label('dependency_window')} {months[1]}–{months[-1]}"],
+        [ctx.label("f_aov"), ctx.label("f_dependency")] + ([ctx.label("f_previous_orders")] if ctx.previous is not None else []))
     return SlideSpec("two_charts", title, subtitle, charts=charts, notes=notes)
 
 

@@ -15,7 +15,7 @@ __all__ = ["build"]
 
 
 def build(ctx: Ctx) -> PartSpec:
-    return PartSpec(3, ctx.t("part3"), [below_target_slide(ctx), churn_slide(ctx), receivables_slide(ctx)])
+    return PartSpec(3, ctx.label("part3"), [below_target_slide(ctx), churn_slide(ctx), receivables_slide(ctx)])
 
 
 def below_target_slide(ctx: Ctx) -> SlideSpec:
@@ -29,29 +29,29 @@ def below_target_slide(ctx: Ctx) -> SlideSpec:
     for (name, r), cause in zip(below.iterrows(), causes):
         rows.append([str(name), numfmt.pct(r["attainment"], 1), ctx.money(r["actual"] - r["target"]),
                      numfmt.number(r["visits_per_rep"], 1), numfmt.number(r["proposals_per_visit"], 2),
-                     numfmt.pct(r["close_rate"], 1), ctx.t("cause_" + cause)])
+                     numfmt.pct(r["close_rate"], 1), ctx.label("cause_" + cause)])
         row_fill = [None, r["rag"], "red", None, None, None, None]
         if cause in metric_col:
             row_fill[metric_col[cause]] = "red"
         fills.append(row_fill)
-    rows.append([ctx.t("team_average"), numfmt.pct(bt.overall, 1),
+    rows.append([ctx.label("team_average"), numfmt.pct(bt.overall, 1),
                  numfmt.BLANK, numfmt.number(team[0], 1), numfmt.number(team[1], 2), numfmt.pct(team[2], 1), ""])
     fills.append([None] * 7)
-    columns = [ctx.t(unit), ctx.t("attainment"), ctx.t("gap"), ctx.t("visits_per_rep"), ctx.t("proposals_per_visit"),
-               ctx.t("close_rate"), ctx.t("cause")]
+    columns = [ctx.label(unit), ctx.label("attainment"), ctx.label("gap"), ctx.label("visits_per_rep"), ctx.label("proposals_per_visit"),
+               ctx.label("close_rate"), ctx.label("cause")]
     counts = {c: causes.count(c) for c in ("quantity", "direction", "quality", "target")}
     main = sorted(((n, c) for c, n in counts.items() if n), key=lambda x: (-x[0], x[1]))
     title, subtitle = ctx.title(
-        "p3_below_target", unit=ctx.t("units_" + unit), below=len(below), units=len(table),
+        "p3_below_target", unit=ctx.label("units_" + unit), below=len(below), units=len(table),
         worst=str(below.index[0]) if len(below) else None,
         worst_attainment=float(below["attainment"].iloc[0]) if len(below) else None,
-        main_cause=ctx.t("cause_" + main[0][1]) if main else None, main_count=main[0][0] if main else 0)
+        main_cause=ctx.label("cause_" + main[0][1]) if main else None, main_count=main[0][0] if main else 0)
     notes = ctx.notes(
         [("orders", "amount"), ("orders", unit), ("targets", "target"), ("activities", "visits"),
          ("activities", "proposals"), ("activities", "deals")],
         [ctx.month_filter("orders", "date"), ctx.month_filter("activities", "month"),
-         ctx.t("below_filter").format(green=numfmt.pct(ctx.model.settings.rag_green))],
-        [ctx.t("f_attainment"), ctx.t("f_activity"), ctx.t("f_diagnosis").format(gap=numfmt.pct(ACTIVITY_GAP))])
+         ctx.label("below_filter").format(green=numfmt.pct(ctx.model.settings.rag_green))],
+        [ctx.label("f_attainment"), ctx.label("f_activity"), ctx.label("f_diagnosis").format(gap=numfmt.pct(ACTIVITY_GAP))])
     return SlideSpec("table", title, subtitle,
                      table=TableSpec(columns, rows, fills, ["l", "r", "r", "r", "r", "r", "l"]), notes=notes)
 
@@ -66,15 +66,15 @@ def churn_slide(ctx: Ctx) -> SlideSpec:
     rows = [[str(cu), str(owner.get(cu, numfmt.BLANK))] + [ctx.money(flagged.at[cu, mo]) for mo in months]
             + [numfmt.delta(change[cu])] for cu in order]
     fills = [[None] * 5 + ["red"] for _ in order]
-    columns = [ctx.t("customer"), ctx.t("rep")] + [ctx.month_text(mo) for mo in months] + [ctx.t("change_3m")]
+    columns = [ctx.label("customer"), ctx.label("rep")] + [ctx.month_text(mo) for mo in months] + [ctx.label("change_3m")]
     worst_change = float(change[order[0]]) if order and not np.isnan(change[order[0]]) else None
     title, subtitle = ctx.title("p3_churn", customers=len(order), lost=c.lost,
                                 worst=str(order[0]) if order else None, worst_change=worst_change)
     notes = ctx.notes([("orders", "amount"), ("orders", "customer"), ("orders", "rep"), ("orders", "date")],
-                      [f"{ctx.header('orders', 'date')} {ctx.t('in')} {months[0]}–{months[-1]}"],
-                      [ctx.t("f_churn"), ctx.t("f_change_3m")])
+                      [f"{ctx.header('orders', 'date')} {ctx.label('in')} {months[0]}–{months[-1]}"],
+                      [ctx.label("f_churn"), ctx.label("f_change_3m")])
     if not order:
-        return SlideSpec("bullets", title, subtitle, bullets=[ctx.t("no_churn")], notes=notes)
+        return SlideSpec("bullets", title, subtitle, bullets=[ctx.label("no_churn")], notes=notes)
     return SlideSpec("table", title, subtitle, table=TableSpec(columns, rows, fills, ["l", "l", "r", "r", "r", "r"]),
                      notes=notes)
 
@@ -86,32 +86,32 @@ def receivables_slide(ctx: Ctx) -> SlideSpec:
     r = ctx.m.receivables
     by_bucket, payers = r.by_bucket, r.abnormal
     scale = numfmt.money_scale(by_bucket, ctx.lang, ctx.model.settings.currency)
-    chart = ChartSpec("column", [ctx.t("bucket_" + b) for b in calc.AGING_BUCKETS],
-                      [Series(ctx.t("outstanding"), scale.values(by_bucket))], number_format=scale.number_format,
-                      title=f"{ctx.t('chart_aging')} ({scale.unit})",
+    chart = ChartSpec("column", [ctx.label("bucket_" + b) for b in calc.AGING_BUCKETS],
+                      [Series(ctx.label("outstanding"), scale.values(by_bucket))], number_format=scale.number_format,
+                      title=f"{ctx.label('chart_aging')} ({scale.unit})",
                       point_fills=[None, "amber", "amber", "red", "red"])
     rows, fills = [], []
     for customer, p in payers.iterrows():
         reasons = []
         if p["overdue"]:
-            reasons.append(ctx.t("reason_overdue").format(days=OVERDUE_ALERT_DAYS))
+            reasons.append(ctx.label("reason_overdue").format(days=OVERDUE_ALERT_DAYS))
         if p["slow"]:
-            reasons.append(ctx.t("reason_slow").format(avg=numfmt.number(r.average_days, 0)))
+            reasons.append(ctx.label("reason_slow").format(avg=numfmt.number(r.average_days, 0)))
         rows.append([str(customer), str(p["rep"] or numfmt.BLANK), ctx.money(p["outstanding"]),
                      numfmt.number(p["avg_days"], 0), numfmt.number(p["max_open_days"], 0),
                      ("；" if ctx.lang == "zh" else "; ").join(reasons)])
         fills.append([None, None, None, "red" if p["slow"] else None, "red" if p["overdue"] else None, None])
     if not rows:
-        rows, fills = [[ctx.t("no_abnormal_payers"), "", "", "", "", ""]], None
-    table = TableSpec([ctx.t("customer"), ctx.t("rep"), ctx.t("outstanding"), ctx.t("avg_days_late"),
-                       ctx.t("max_days_overdue"), ctx.t("reason")], rows, fills, ["l", "l", "r", "r", "r", "l"])
+        rows, fills = [[ctx.label("no_abnormal_payers"), "", "", "", "", ""]], None
+    table = TableSpec([ctx.label("customer"), ctx.label("rep"), ctx.label("outstanding"), ctx.label("avg_days_late"),
+                       ctx.label("max_days_overdue"), ctx.label("reason")], rows, fills, ["l", "l", "r", "r", "r", "l"])
     title, subtitle = ctx.title("p3_receivables", outstanding=r.outstanding, overdue=r.overdue, over60=r.over60,
                                 abnormal=len(payers), worst=str(payers.index[0]) if len(payers) else None)
     notes = ctx.notes(
         [("receivables", "amount"), ("receivables", "due_date"), ("receivables", "paid_date"),
          ("receivables", "paid_amount")],
-        [ctx.t("as_of").format(date=numfmt.date(ctx.month_end))],
-        [ctx.t("f_outstanding"), ctx.t("f_aging"),
-         ctx.t("f_abnormal").format(factor=numfmt.number(LATE_FACTOR, 0), min=LATE_MIN_DAYS,
+        [ctx.label("as_of").format(date=numfmt.date(ctx.month_end))],
+        [ctx.label("f_outstanding"), ctx.label("f_aging"),
+         ctx.label("f_abnormal").format(factor=numfmt.number(LATE_FACTOR, 0), min=LATE_MIN_DAYS,
                                     days=OVERDUE_ALERT_DAYS)])
     return SlideSpec("chart_table", title, subtitle, charts=[chart], table=table, notes=notes)

@@ -25,16 +25,16 @@ def build(ctx: Ctx) -> PartSpec:
         slides.append(xun_slide(ctx, total))
     slides.append(actions_slide(ctx))
     slides.append(timeline_slide(ctx))
-    return PartSpec(6, ctx.t("part6"), slides)
+    return PartSpec(6, ctx.label("part6"), slides)
 
 
 # ---------------------------------------------------------------- splits
 def _basis_note(ctx: Ctx, basis: str) -> str:
-    return ctx.t("basis_" + basis).format(months=WEIGHT_MONTHS, month=ctx.month + 1)
+    return ctx.label("basis_" + basis).format(months=WEIGHT_MONTHS, month=ctx.month + 1)
 
 
 def _total_note(ctx: Ctx, total: Total) -> str:
-    return ctx.t("total_" + total.source).format(month=ctx.month + 1)
+    return ctx.label("total_" + total.source).format(month=ctx.month + 1)
 
 
 def split_slide(ctx: Ctx, total: Total, dim: str, split: Split | None) -> SlideSpec:
@@ -44,20 +44,20 @@ def split_slide(ctx: Ctx, total: Total, dim: str, split: Split | None) -> SlideS
     frame, basis = split.parts, split.basis
     share = frame["target"] / total.amount
     scale = numfmt.money_scale(frame["target"], ctx.lang, ctx.model.settings.currency)
-    chart = ChartSpec("column", list(frame["name"]), [Series(ctx.t("next_target"), scale.values(frame["target"]))],
-                      number_format=scale.number_format, title=f"{ctx.t('chart_split_' + dim)} ({scale.unit})")
+    chart = ChartSpec("column", list(frame["name"]), [Series(ctx.label("next_target"), scale.values(frame["target"]))],
+                      number_format=scale.number_format, title=f"{ctx.label('chart_split_' + dim)} ({scale.unit})")
     rows = [[name, ctx.money(r["weight"]), numfmt.pct(s, 1), ctx.money(r["target"])]
             for (name, r), s in zip(frame.set_index("name").iterrows(), share)]
-    rows.append([ctx.t("total"), ctx.money(frame["weight"].sum()), numfmt.pct(1.0, 1),
+    rows.append([ctx.label("total"), ctx.money(frame["weight"].sum()), numfmt.pct(1.0, 1),
                  ctx.money(frame["target"].sum())])
-    table = TableSpec([ctx.t(dim), ctx.t("weight_" + basis), ctx.t("share"), ctx.t("next_target")], rows, None,
+    table = TableSpec([ctx.label(dim), ctx.label("weight_" + basis), ctx.label("share"), ctx.label("next_target")], rows, None,
                       ["l", "r", "r", "r"])
-    title, subtitle = ctx.title("p6_split", dim=ctx.t(dim), total=total.amount, month=(ctx.month + 1).start_time,
+    title, subtitle = ctx.title("p6_split", dim=ctx.label(dim), total=total.amount, month=(ctx.month + 1).start_time,
                                 top=frame["name"].iloc[0], top_target=float(frame["target"].iloc[0]),
                                 top_share=float(share.iloc[0]), parts=len(frame))
     notes = ctx.notes([("orders", "amount"), ("orders", dim), ("targets", "target")],
                       [_total_note(ctx, total), _basis_note(ctx, basis)],
-                      [ctx.t("f_split").format(unit=numfmt.number(ctx.model.settings.split_unit))])
+                      [ctx.label("f_split").format(unit=numfmt.number(ctx.model.settings.split_unit))])
     return SlideSpec("chart_table", title, subtitle, charts=[chart], table=table, notes=notes)
 
 
@@ -65,11 +65,11 @@ def rep_slide(ctx: Ctx) -> SlideSpec:
     plan = ctx.m.rep_plan
     if plan is None:
         return ctx.empty("topic_split_rep", "orders", "targets")
-    rows = [[str(p["rep"]) if p["rep"] is not None else ctx.t("whole_region"), str(p["region"]),
+    rows = [[str(p["rep"]) if p["rep"] is not None else ctx.label("whole_region"), str(p["region"]),
              ctx.money(p["target"]), ctx.money(p["avg_order"])]
             + [numfmt.count(p[c]) for c in ("orders", "proposals", "visits", "calls")] for _, p in plan.iterrows()]
-    columns = [ctx.t("rep"), ctx.t("region"), ctx.t("next_target"), ctx.t("avg_order"), ctx.t("need_orders"),
-               ctx.t("need_proposals"), ctx.t("need_visits"), ctx.t("need_calls")]
+    columns = [ctx.label("rep"), ctx.label("region"), ctx.label("next_target"), ctx.label("avg_order"), ctx.label("need_orders"),
+               ctx.label("need_proposals"), ctx.label("need_visits"), ctx.label("need_calls")]
     s = ctx.model.settings
     top = plan.sort_values(["visits", "target"], ascending=False, kind="stable").iloc[0]
     title, subtitle = ctx.title("p6_reps", reps=int(plan["rep"].notna().sum()), total=float(plan["target"].sum()),
@@ -78,10 +78,10 @@ def rep_slide(ctx: Ctx) -> SlideSpec:
                                 proposals=int(plan["proposals"].fillna(0).sum()),
                                 top=str(top["rep"] or top["region"]), top_visits=top["visits"])
     ratios = "; ".join(f"{n} {numfmt.number(v, 1)}:1" for n, v in zip(
-        (ctx.t("ratio_proposal_order"), ctx.t("ratio_visit_proposal"), ctx.t("ratio_call_visit")), s.funnel_ratios))
+        (ctx.label("ratio_proposal_order"), ctx.label("ratio_visit_proposal"), ctx.label("ratio_call_visit")), s.funnel_ratios))
     notes = ctx.notes([("orders", "amount"), ("orders", "rep"), ("orders", "order_id"), ("targets", "target")],
                       [_basis_note(ctx, "rep"), ratios],
-                      [ctx.t("f_split").format(unit=numfmt.number(s.split_unit)), ctx.t("f_funnel_back")])
+                      [ctx.label("f_split").format(unit=numfmt.number(s.split_unit)), ctx.label("f_funnel_back")])
     return SlideSpec("table", title, subtitle,
                      table=TableSpec(columns, rows, None, ["l", "l", "r", "r", "r", "r", "r", "r"]), notes=notes)
 
@@ -95,20 +95,20 @@ def xun_slide(ctx: Ctx, total: Total) -> SlideSpec:
         slide.bullets.append(str(exc))
         return slide
     scale = numfmt.money_scale(xun["target"], ctx.lang, ctx.model.settings.currency)
-    chart = ChartSpec("column", list(xun["label"]), [Series(ctx.t("next_target"), scale.values(xun["target"]))],
-                      number_format=scale.number_format, title=f"{ctx.t('chart_xun')} ({scale.unit})")
+    chart = ChartSpec("column", list(xun["label"]), [Series(ctx.label("next_target"), scale.values(xun["target"]))],
+                      number_format=scale.number_format, title=f"{ctx.label('chart_xun')} ({scale.unit})")
     days = int(xun["working_days"].sum())
     rows = [[r["label"], f"{numfmt.date(r['start'])} – {numfmt.date(r['end'])}", numfmt.count(r["working_days"]),
              ctx.money(r["target"]), ctx.money(r["target"] / r["working_days"]) if r["working_days"] else numfmt.BLANK]
             for _, r in xun.iterrows()]
-    rows.append([ctx.t("total"), "", numfmt.count(days), ctx.money(xun["target"].sum()), numfmt.BLANK])
-    table = TableSpec([ctx.t("period"), ctx.t("dates"), ctx.t("working_days"), ctx.t("next_target"),
-                       ctx.t("per_day")], rows, None, ["l", "l", "r", "r", "r"])
+    rows.append([ctx.label("total"), "", numfmt.count(days), ctx.money(xun["target"].sum()), numfmt.BLANK])
+    table = TableSpec([ctx.label("period"), ctx.label("dates"), ctx.label("working_days"), ctx.label("next_target"),
+                       ctx.label("per_day")], rows, None, ["l", "l", "r", "r", "r"])
     title, subtitle = ctx.title("p6_xun", total=total.amount, month=nxt.start_time, working_days=days,
                                 periods={r["label"]: float(r["target"]) for _, r in xun.iterrows()},
                                 first=float(xun["target"].iloc[0]), first_label=xun["label"].iloc[0])
     notes = ctx.notes([("holidays", "date"), ("holidays", "kind")], [_total_note(ctx, total)],
-                      [ctx.t("f_xun").format(unit=numfmt.number(ctx.model.settings.split_unit))])
+                      [ctx.label("f_xun").format(unit=numfmt.number(ctx.model.settings.split_unit))])
     return SlideSpec("chart_table", title, subtitle, charts=[chart], table=table, notes=notes)
 
 
@@ -133,7 +133,7 @@ def actions_slide(ctx: Ctx) -> SlideSpec:
     title, subtitle = ctx.title("p6_actions", total=len(acts), accounts=int(acts["account"].nunique()),
                                 owners=int(acts["owner"].nunique()), first_due=acts["due_date"].min(),
                                 last_due=acts["due_date"].max())
-    notes = ctx.notes([("actions", c) for c in cols], [ctx.t("all_rows")], [ctx.t("f_status")])
+    notes = ctx.notes([("actions", c) for c in cols], [ctx.label("all_rows")], [ctx.label("f_status")])
     return SlideSpec("table", title, subtitle, table=TableSpec([ctx.header("actions", c) for c in cols], rows, fills,
                                                                 ["l", "l", "l", "c", "c"]), notes=notes)
 
@@ -153,6 +153,6 @@ def timeline_slide(ctx: Ctx) -> SlideSpec:
     title, subtitle = ctx.title("p6_timeline", total=len(tl), owners=int(tl["owner"].nunique()),
                                 start=tl["start"].min(), end=tl["end"].max(),
                                 delayed=int((tl["status"] == "delayed").sum()))
-    notes = ctx.notes([("timeline", c) for c in cols], [ctx.t("all_rows")], [ctx.t("f_status")])
+    notes = ctx.notes([("timeline", c) for c in cols], [ctx.label("all_rows")], [ctx.label("f_status")])
     return SlideSpec("table", title, subtitle, table=TableSpec([ctx.header("timeline", c) for c in cols], rows, fills,
                                                                 ["l", "l", "c", "c", "l", "c"]), notes=notes)
