@@ -7,6 +7,7 @@ import pandas as pd
 from salesdeck.generator.parts import numfmt
 from salesdeck.generator.parts.context import Ctx
 from salesdeck.generator.spec import ChartSpec, PartSpec, Series, SlideSpec, TableSpec
+from salesdeck.metrics.sufficiency import MIN_CASES, enough_cases
 
 __all__ = ["build"]
 
@@ -51,20 +52,26 @@ def conversion_slide(ctx: Ctx) -> SlideSpec:
     c = ctx.m.conversion
     if c is None:
         return ctx.empty("topic_conversion", "pipeline")
+    filled = ctx.m.filled("pipeline", "lead_source")
+    if filled.empty:
+        return ctx.unfilled("topic_conversion", filled)
     grid, rate, won_amount = c.grid, c.rate, c.won_amount
     labels = [ctx.choice("pipeline", "lead_source", None if k == "~" else k) for k in grid.index]
-    chart = ChartSpec("column", labels, [Series(ctx.label("win_rate"), [rate[k] for k in grid.index])],
+    shown = [lab if enough_cases(c.closed[k]) else f"{lab} (n={c.closed[k]})" for lab, k in zip(labels, grid.index)]
+    chart = ChartSpec("column", shown, [Series(ctx.label("win_rate"), [rate[k] for k in grid.index])],
                       number_format="0%", title=ctx.label("chart_win_rate"))
+    won = ctx.money_column([won_amount.get(k, 0.0) for k in grid.index])
     rows = [[lab, numfmt.count(grid.loc[k].sum()), numfmt.count(grid.at[k, "won"]), numfmt.count(grid.at[k, "lost"]),
-             numfmt.count(grid.at[k, "open"]), numfmt.pct(rate[k], 1), ctx.money(won_amount.get(k, 0.0))]
+             numfmt.count(grid.at[k, "open"]), ctx.rate(rate[k], c.closed[k]), won(won_amount.get(k, 0.0))]
             for lab, k in zip(labels, grid.index)]
-    table = TableSpec([ctx.label("lead_channel"), ctx.label("opportunities"), ctx.label("won"), ctx.label("lost"), ctx.label("open"),
-                       ctx.label("win_rate"), ctx.label("won_amount")], rows, None, ["l", "r", "r", "r", "r", "r", "r"])
-    ranked = sorted(((v, lab) for lab, v in zip(labels, rate.values()) if v is not None), key=lambda x: (-x[0], x[1]))
-    title, subtitle = ctx.title("p2_conversion", best=ranked[0][1] if ranked else None,
-                                best_rate=ranked[0][0] if ranked else None, worst=ranked[-1][1] if ranked else None,
-                                worst_rate=ranked[-1][0] if ranked else None, overall=c.overall,
-                                opportunities=c.opportunities)
+    table = TableSpec([ctx.label("lead_channel"), ctx.label("opportunities"), ctx.label("won"), ctx.label("lost"),
+                       ctx.label("open"), ctx.label("win_rate"), ctx.label("won_amount")], rows, None,
+                      ["l", "r", "r", "r", "r", "r", "r"])
+    name = dict(zip(grid.index, labels))
+    title, subtitle = ctx.title("p2_conversion", best=name.get(c.best), best_rate=rate.get(c.best),
+                                worst=name.get(c.worst), worst_rate=rate.get(c.worst), overall=c.overall,
+                                opportunities=c.opportunities, closed=sum(c.closed.values()), min_cases=MIN_CASES)
+    title, subtitle = ctx.judged_title(filled, title, subtitle)
     notes = ctx.notes([("pipeline", "lead_source"), ("pipeline", "stage"), ("pipeline", "amount")],
                       [ctx.label("all_rows")], [ctx.label("f_win_rate")])
     return SlideSpec("chart_table", title, subtitle, charts=[chart], table=table, notes=notes)
@@ -80,10 +87,14 @@ def _stacked(ctx: Ctx, grid: pd.DataFrame, by: str) -> ChartSpec:
 
 
 def new_renewal_slide(ctx: Ctx) -> SlideSpec:
+    filled = ctx.m.filled("orders", "deal_type")
+    if filled.empty:
+        return ctx.unfilled("topic_new_renewal", filled)
     nr = ctx.m.new_renewal
     top = sorted(nr.region_new_share.items(), key=lambda x: (-x[1], x[0]))
     title, subtitle = ctx.title("p2_new_renewal", new_share=nr.new_share, top_region=top[0][0] if top else None,
                                 top_region_share=top[0][1] if top else None)
+    title, subtitle = ctx.judged_title(filled, title, subtitle)
     notes = ctx.notes([("orders", "amount"), ("orders", "deal_type"), ("orders", "region"), ("orders", "product_line")],
                       [ctx.month_filter("orders", "date")], [ctx.label("f_share")])
     return SlideSpec("two_charts", title, subtitle,
