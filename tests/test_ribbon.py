@@ -141,3 +141,19 @@ def test_refresh_writes_the_same_cells_as_salesdeck_refresh_for_the_sample(tmp_p
     fake_cells = {k: _normal(v) for k, v in got.items() if v is not None}
     assert fake_cells == file_cells
     assert len(file_cells) > 500
+
+
+def test_results_sheet_needs_no_addin_to_display(tmp_path):
+    """WPS users get salesdeck refresh's file: plain values and number formats, no formulas, macros or links."""
+    import zipfile
+
+    import openpyxl
+
+    from salesdeck.addin.refresh import refresh_file
+
+    refreshed = refresh_file(write_tiny(tmp_path / "wps.xlsx")).path
+    sheet = openpyxl.load_workbook(refreshed)["计算结果"]
+    kinds = {c.data_type for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert kinds <= {"s", "n", "d", "b"}, kinds
+    with zipfile.ZipFile(refreshed) as zf:
+        assert not [n for n in zf.namelist() if "vbaProject" in n or "externalLink" in n]
