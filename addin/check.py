@@ -11,7 +11,7 @@ next Check, so fixed cells lose their marks.
 
 from __future__ import annotations
 
-from salesdeck.addin.ribbon import CHUNK_ROWS, PROBLEM_SHEETS, input_grids, sheet_grid, write_rows
+from salesdeck.addin.ribbon import CHUNK_ROWS, PROBLEM_SHEETS, SUFFIX, input_grids, sheet_grid, write_rows
 from salesdeck.errors import Issue
 from salesdeck.workbook import reader
 
@@ -71,9 +71,20 @@ def _colour(text) -> tuple | None:
     return tuple(int(float(v)) for v in str(text).split(",")) if text else None
 
 
+def _ours(sheet) -> bool:
+    """A sheet this button wrote (its header row), not a sheet of the user's that has the same name."""
+    header = sheet.range((1, 1), (1, len(HEADERS["zh"]))).options(ndim=2).value[0]
+    return list(header) in HEADERS.values()
+
+
+def _free_name(book, name: str) -> str:
+    names = {s.name for s in book.sheets}
+    return name if name not in names else name + SUFFIX
+
+
 def check_book(book) -> int:
     """Check an xlwings Book; write (or remove) the Problems sheet; return the number of problems."""
-    old = [s.name for s in book.sheets if s.name in PROBLEM_SHEETS.values()]
+    old = [s.name for s in book.sheets if s.name.removesuffix(SUFFIX) in PROBLEM_SHEETS.values() and _ours(s)]
     for name in old:
         _restore(book, book.sheets[name])
     data = input_grids(book)
@@ -90,7 +101,7 @@ def check_book(book) -> int:
     restore = [[sheet, cell, _colour_text(book.sheets[sheet].range(cell).color)] for sheet, cell in marks]
     for (sheet, cell), severity in marks.items():
         book.sheets[sheet].range(cell).color = FILL[severity]
-    target = book.sheets.add(PROBLEM_SHEETS[lang], after=book.sheets[len(book.sheets) - 1])
+    target = book.sheets.add(_free_name(book, PROBLEM_SHEETS[lang]), after=book.sheets[len(book.sheets) - 1])
     write_rows(target, problem_rows(issues, lang, set(data)))
     target.range((1, 1), (1, len(HEADERS[lang]))).font.bold = True
     for col, width in enumerate(WIDTHS, start=1):

@@ -21,6 +21,8 @@ CHUNK_ROWS = 5000
 #: The Check button's sheet (addin.check); like the result sheet, never read as input.
 PROBLEM_SHEETS = {"zh": "问题", "en": "Problems"}
 ADDIN_SHEETS = RESULT_SHEET_NAMES | frozenset(PROBLEM_SHEETS.values())
+#: Added to the Problems sheet's name when the user has a sheet of that name.
+SUFFIX = " (salesdeck)"
 
 
 def sheet_grid(sheet) -> list[list]:
@@ -33,7 +35,7 @@ def sheet_grid(sheet) -> list[list]:
 
 def input_grids(book) -> dict[str, list[list]]:
     """Every sheet of the book but the ones the add-in writes, as rows from A1."""
-    return {s.name: sheet_grid(s) for s in book.sheets if s.name not in ADDIN_SHEETS}
+    return {s.name: sheet_grid(s) for s in book.sheets if s.name.removesuffix(SUFFIX) not in ADDIN_SHEETS}
 
 
 def text_blocks(rows: list[list]) -> list[tuple[int, int, int, int]]:

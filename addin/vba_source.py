@@ -183,7 +183,7 @@ def _one_of(values: list[str]) -> str:
 def _language(settings_sheets: list[str], language_labels: list[str], english: list[str]) -> list[str]:
     """VBA that tells the active workbook's language as the reader does: Settings' language, else zh."""
     return [
-        "Public Function SalesdeckLanguage() As String",
+        "Private Function SalesdeckLanguage() As String",
         "    ' \"en\" when the active workbook's Settings sheet says English, else \"zh\"",
         "    Dim sht As Object, found As Object, label As Variant",
         '    SalesdeckLanguage = "zh"',

@@ -79,6 +79,16 @@ def test_check_speaks_the_workbooks_language(tmp_path):
     assert "see the Problems sheet" in book.app.alerts[-1][1]
 
 
+def test_a_users_own_sheet_called_wenti_is_left_alone(bad):
+    book = fake_book_from(bad)
+    own = book.sheets.add("问题", after=book.sheets[len(book.sheets) - 1])
+    own.range("A1").value = [["客户投诉", "处理人"], ["延迟交货", "张三"]]
+    check.check_book(book)
+    check.check_book(book)
+    assert book.sheets["问题"].cells[(2, 1)] == "延迟交货"
+    assert [s.name for s in book.sheets].count("问题 (salesdeck)") == 1
+
+
 def test_a_problems_sheet_is_never_read_as_input(bad):
     book = fake_book_from(bad)
     first = check.check_book(book)
