@@ -119,7 +119,7 @@ def refresh_book(book) -> bool:
 
 
 def refresh_caller() -> None:
-    """Entry point of the Refresh button (``salesdeck.main``): refresh the calling workbook."""
+    """Entry point of the Refresh button (VBA ``SalesdeckRibbon.SalesdeckRefresh``): refresh the calling workbook."""
     import xlwings as xw
 
     refresh_book(xw.Book.caller())

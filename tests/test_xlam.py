@@ -111,9 +111,9 @@ def test_only_the_today_dependent_functions_are_volatile(vba_modules):
     assert volatile == {"SD_LEAD_CLASS", "SD_AGING"}
 
 
-def test_the_udf_module_is_the_one_xlwings_would_import_and_names_its_python_module(vba_modules, parts):
-    code = vba_modules["xlwings_udfs"]
-    assert code.startswith('Attribute VB_Name = "xlwings_udfs"') or "#Const App" in code.splitlines()[1]
+def test_the_udf_module_is_the_one_xlwings_would_import_and_names_its_python_module(project, parts):
+    """A later "Import Functions" from xlwings replaces the module instead of doubling every function."""
+    assert project.source("xlwings_udfs").startswith('Attribute VB_Name = "xlwings_udfs"\r\n')
     assert xlam.UDF_MODULES == udfs.__name__
     book = openpyxl.load_workbook(_as_xlsm(parts))[xlam.CONFIG_SHEET]
     assert (book["A1"].value, book["B1"].value) == ("UDF Modules", udfs.__name__)
