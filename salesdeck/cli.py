@@ -37,9 +37,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from salesdeck import cli_addin, cli_batch, cli_deck, cli_import, cli_make, cli_workbook
+    from salesdeck import cli_addin, cli_batch, cli_deck, cli_import, cli_make, cli_preflight, cli_workbook
 
-    for module in (cli_make, cli_workbook, cli_import, cli_addin, cli_deck, cli_batch):
+    for module in (cli_make, cli_workbook, cli_import, cli_addin, cli_deck, cli_preflight, cli_batch):
         for command in module.COMMANDS:
             cli.add_command(command)
 
