@@ -52,9 +52,14 @@ def variants(text: str, pt: float, width: int, bold: bool = False) -> list[list[
     return [wrap(text, pt, width, bold, safety=c) for c in CAPACITIES]
 
 
+_HYPHENATED = re.compile(r"[A-Za-z]-$")
+
+
 def _acceptable(text: str, wrapped: list[list[str]], min_last: int) -> bool:
+    """No number split, no last line under ``min_last`` characters, no hyphenated word cut at its hyphen."""
     for lines in wrapped:
-        if len(lines) > 1 and (len(normalized(lines[-1])) < min_last or split_numbers(text, _breaks(lines))):
+        if len(lines) > 1 and (len(normalized(lines[-1])) < min_last or split_numbers(text, _breaks(lines))
+                               or any(_HYPHENATED.search(line) for line in lines[:-1])):
             return False
     return True
 
@@ -70,8 +75,8 @@ class Settled:
 def settle(text: str, pt: float, width: int, bold: bool = False, min_last: int = 2) -> Settled:
     """The widest width up to ``width`` at which ``text`` wraps acceptably at every capacity.
 
-    Acceptable: no number split, and a last line of at least ``min_last``
-    characters. Narrowing keeps the line count when it can, else allows one
+    Acceptable: no number split, a last line of at least ``min_last``
+    characters, and no hyphenated word ("E-commerce") cut at its hyphen. Narrowing keeps the line count when it can, else allows one
     more line; when nothing helps, ``width`` is returned unchanged.
     """
     wrapped = variants(text, pt, width, bold)

@@ -140,9 +140,16 @@ def line_height(pt: float) -> int:
     return int(pt * LINE_SPACING * EMU_PER_PT)
 
 
+_TOKEN = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]"
+    r"|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+?-(?=[A-Za-z])"
+    r"|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+\s*|\s+")
+
+
 def _tokens(text: str) -> list[str]:
-    """Break opportunities: every CJK character alone, Latin words with their trailing space."""
-    return re.findall(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+\s*|\s+", text)
+    """Break opportunities: every CJK character alone, Latin words with their trailing space, and
+    after the hyphen of a hyphenated word ("E-" "commerce"), as renderers break there too."""
+    return _TOKEN.findall(text)
 
 
 _NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)%")
@@ -165,6 +172,8 @@ def wrap(text: str, pt: float, width: int, bold: bool = False, safety: float = S
     prefix. ``safety=1.0`` predicts where LibreOffice itself breaks.
     """
     limit = width * safety / (pt * EMU_PER_PT)  # in em
+    if "\n" not in text and _width_em(text, bold) <= limit:
+        return [text.rstrip()]  # most cells and titles fit: one cached lookup
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0.0
