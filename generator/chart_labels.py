@@ -1,5 +1,6 @@
 """Data labels a room can read: coloured for contrast with what they sit on (light on dark, dark on
-light), and left off bars too short to hold them (the numbers are in the table beside them).
+light), and left off bars and slices too small to hold them (the numbers are in the table beside
+them); no legend swatch for a series whose bars carry their own colours.
 
 Colours are decided from the chart as written (see :mod:`chartxml`), so a
 company theme's accents are taken into account.
@@ -8,16 +9,18 @@ company theme's accents are taken into account.
 from __future__ import annotations
 
 import copy
+import math
 import re
 
 from lxml import etree
 
 from salesdeck.generator.chartxml import A, C, INSIDE, label_look, series_in
 from salesdeck.generator.colours import MIN_CONTRAST, RGB, Theme, contrast, hex_of, readable_on
-from salesdeck.generator.style import Style
+from salesdeck.generator.style import Box, Style
 from salesdeck.generator.text import line_height, set_ea, text_width
 
-__all__ = ["colour_labels", "label_text", "fits", "delete_labels"]
+__all__ = ["colour_labels", "label_text", "fits", "delete_labels", "bar_length", "slice_labels_that_fit",
+           "no_legend_for_point_colours", "AXIS_HEADROOM"]
 
 _AFTER_TXPR = ("dLblPos", "showLegendKey", "showVal", "showCatName", "showSerName", "showPercent",
                "showBubbleSize", "separator", "showLeaderLines", "leaderLines", "extLst")
@@ -157,3 +160,43 @@ def delete_labels(ser, points: list[int]) -> None:
     ordered = sorted(labels.findall(_c("dLbl")), key=lambda e: int(e.find(_c("idx")).get("val")))
     for position, element in enumerate(ordered):
         labels.insert(position, element)
+
+
+#: An automatic value axis runs up to about this much past the longest bar.
+AXIS_HEADROOM = 1.15
+
+
+def bar_length(box: Box, categories: list[str], style: Style) -> float:
+    """Roughly how long (EMU) the value axis of a horizontal bar chart in ``box`` is drawn."""
+    labels = max((text_width(str(c), style.chart_pt) for c in categories), default=0)
+    return box.cx * 0.92 - labels - 8 * 12700
+
+
+def slice_labels_that_fit(ser, values: list, box: Box, style: Style, hole: int, titled: bool) -> None:
+    """A doughnut's share labels, left off slices whose arc is shorter than the label."""
+    values = [max(v or 0.0, 0.0) for v in values]
+    total = sum(values) or 1.0
+    title = 3 * 12700 * style.chart_pt if titled else 0
+    outer = 0.4 * min(box.cx * 0.75, box.cy - title)  # the legend takes the right quarter
+    middle = outer * (1 + hole / 100) / 2
+    delete_labels(ser, [i for i, v in enumerate(values)
+                        if not fits(v / total, "0%", v / total * 2 * math.pi * middle, style.chart_pt)])
+
+
+def no_legend_for_point_colours(space) -> None:
+    """A series whose bars carry their own colours (RAG) would show a legend swatch matching none of
+    them: its legend entry is left out."""
+    legend = space.find(f".//{_c('legend')}")
+    if legend is None:
+        return
+    for ser in space.iterfind(f".//{_c('ser')}"):
+        vary = ser.getparent().find(_c("varyColors"))
+        if ser.find(_c("dPt")) is None or (vary is not None and vary.get("val", "1") in ("1", "true")):
+            continue
+        entry = etree.fromstring(f'<c:legendEntry xmlns:c="{C}"><c:idx val="{ser.find(_c("idx")).get("val")}"/>'
+                                 '<c:delete val="1"/></c:legendEntry>')
+        position = legend.find(_c("legendPos"))
+        if position is not None:
+            position.addnext(entry)
+        else:
+            legend.insert(0, entry)

@@ -9,7 +9,6 @@ colours because red/amber/green carry meaning.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import replace
 
@@ -21,12 +20,13 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from salesdeck.generator.chart_labels import colour_labels, delete_labels, fits
-from salesdeck.generator.chartbook import ChartData
+from salesdeck.generator.chart_categories import axis_pt, chart_data
+from salesdeck.generator.chart_labels import (AXIS_HEADROOM, bar_length, colour_labels, delete_labels, fits,
+                                              no_legend_for_point_colours, slice_labels_that_fit)
 from salesdeck.generator.colours import theme_of
 from salesdeck.generator.spec import ChartSpec
 from salesdeck.generator.style import RAG_FILL, RAG_TEXT, Box, Style
-from salesdeck.generator.text import Line, set_ea, set_font, text_width, write_lines
+from salesdeck.generator.text import Line, set_ea, set_font, write_lines
 
 __all__ = ["add_chart", "NO_DATA"]
 
@@ -63,50 +63,11 @@ def add_chart(slide, spec: ChartSpec, box: Box, style: Style):
     chart = frame.chart
     _fonts(chart, spec, style)
     colour_labels(chart._chartSpace, theme_of(slide), style)
-    _no_legend_for_point_colours(chart)
+    no_legend_for_point_colours(chart._chartSpace)
     return frame
 
 
 # ---------------------------------------------------------------- chart kinds
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _axis_pt(count: int, normal: float) -> float:
-    """Category labels get smaller on a crowded axis."""
-    return 8 if count > 14 else 9 if count > 8 else normal
-
-
-def _month_labels(months: list[int], style: Style, box: Box | None) -> list[str]:
-    """"10月" / "Oct", or just "10" when those would not fit beside each other on the axis."""
-    names = [f"{m}月" if style.lang == "zh" else _EN_MONTHS[m - 1] for m in months]
-    if box is None:
-        return names
-    slot = box.cx * 0.75 / len(months) - 4 * 12700
-    pt = _axis_pt(len(months), style.chart_pt)
-    return names if max(text_width(n, pt) for n in names) <= slot else [str(m) for m in months]
-
-
-def _data(categories, series, style: Style | None = None, box: Box | None = None) -> ChartData:
-    """Chart data; months ("2025-10", ...) become short month names under their year (two axis levels),
-    so a long run of months fits the axis without wrapping."""
-    data = ChartData()
-    months = [_MONTH.match(str(c)) for c in categories]
-    if style is not None and len(months) > 1 and all(m is not None and 1 <= int(m.group(2)) <= 12 for m in months):
-        years: dict[str, object] = {}
-        labels = _month_labels([int(m.group(2)) for m in months], style, box)
-        for match, label in zip(months, labels):
-            year = match.group(1)
-            if year not in years:
-                years[year] = data.add_category(year)
-            years[year].add_sub_category(label)
-    else:
-        data.categories = [str(c) for c in categories]
-    for name, values in series:
-        data.add_series(str(name), [None if v is None else float(v) for v in values])
-    return data
-
-
 def _add(slide, chart_type, data, box: Box):
     return slide.shapes.add_chart(chart_type, Emu(box.x), Emu(box.y), Emu(box.cx), Emu(box.cy), data)
 
@@ -124,7 +85,7 @@ def _simple(slide, spec: ChartSpec, box: Box, kind: str, style: Style):
     bottom_up = kind == "bar" and len(spec.series) > 1
     if bottom_up:
         spec = _bottom_up(spec)
-    frame = _add(slide, _SIMPLE[kind], _data(spec.categories, [(s.name, s.values) for s in spec.series], style, box),
+    frame = _add(slide, _SIMPLE[kind], chart_data(spec.categories, [(s.name, s.values) for s in spec.series], style, box),
                  box)
     chart = frame.chart
     plot = chart.plots[0]
@@ -140,7 +101,8 @@ def _simple(slide, spec: ChartSpec, box: Box, kind: str, style: Style):
         if kind == "doughnut":
             _doughnut_hole(chart, DOUGHNUT_HOLE)
             if spec.data_labels:
-                _slice_labels_that_fit(plot, spec, box, style)
+                slice_labels_that_fit(plot.series[0]._element, spec.series[0].values, box, style, DOUGHNUT_HOLE,
+                                      bool(spec.title))
     else:
         plot.vary_by_categories = False
         if kind != "line":
@@ -167,7 +129,7 @@ def _combo(slide, spec: ChartSpec, box: Box, style: Style):
     lines = [s for s in spec.series if s.kind == "line"]
     ordered = bars + lines
     frame = _add(slide, XL_CHART_TYPE.COLUMN_CLUSTERED,
-                 _data(spec.categories, [(s.name, s.values) for s in ordered], style, box), box)
+                 chart_data(spec.categories, [(s.name, s.values) for s in ordered], style, box), box)
     chart = frame.chart
     plot = chart.plots[0]
     plot.vary_by_categories = False
@@ -205,7 +167,7 @@ def _waterfall(slide, spec: ChartSpec, box: Box, style: Style):
             visible.append(abs(v))
             running += v
     frame = _add(slide, XL_CHART_TYPE.COLUMN_STACKED,
-                 _data(spec.categories, [("base", base), (spec.series[0].name, visible)], style, box), box)
+                 chart_data(spec.categories, [("base", base), (spec.series[0].name, visible)], style, box), box)
     chart = frame.chart
     plot = chart.plots[0]
     plot.gap_width, plot.overlap, plot.vary_by_categories = 50, 100, False
@@ -256,7 +218,7 @@ def _funnel(slide, spec: ChartSpec, box: Box, style: Style):
     widest = max(values) if values else 0.0
     offsets = [(widest - v) / 2 for v in values]
     frame = _add(slide, XL_CHART_TYPE.BAR_STACKED,
-                 _data(spec.categories, [("offset", offsets), (spec.series[0].name, values)], style, box), box)
+                 chart_data(spec.categories, [("offset", offsets), (spec.series[0].name, values)], style, box), box)
     chart = frame.chart
     plot = chart.plots[0]
     plot.gap_width, plot.overlap, plot.vary_by_categories = 25, 100, False
@@ -265,7 +227,7 @@ def _funnel(slide, spec: ChartSpec, box: Box, style: Style):
     plot.series[1].format.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_1
     if spec.data_labels:
         _labels(plot.series[1], spec.number_format, XL_LABEL_POSITION.CENTER)
-        length = _bar_length(box, spec.categories, style)
+        length = bar_length(box, spec.categories, style)
         delete_labels(plot.series[1]._element,
                       [i for i, v in enumerate(values)
                        if not fits(v, spec.number_format, v / (widest or 1.0) * length, style.chart_pt)])
@@ -304,22 +266,12 @@ def _labels(target, number_format: str, position) -> None:
         labels.position = position
 
 
-#: An automatic value axis runs up to about this much past the longest bar.
-AXIS_HEADROOM = 1.15
-
-
-def _bar_length(box: Box, categories: list[str], style: Style) -> float:
-    """Roughly how long (EMU) the value axis of a horizontal bar chart in ``box`` is drawn."""
-    labels = max((text_width(str(c), style.chart_pt) for c in categories), default=0)
-    return box.cx * 0.92 - labels - 8 * 12700
-
-
 def _stacked_labels(plot, spec: ChartSpec, box: Box, style: Style, horizontal: bool) -> None:
     """Centred labels per series, left off segments too small to hold them."""
     totals = [sum(abs(s.values[i] or 0.0) for s in spec.series if i < len(s.values))
               for i in range(len(spec.categories))]
     longest = max(totals) if totals else 0.0
-    length = _bar_length(box, spec.categories, style) if horizontal else box.cy * 0.7
+    length = bar_length(box, spec.categories, style) if horizontal else box.cy * 0.7
     for series, data in zip(plot.series, spec.series):
         _labels(series, spec.number_format, XL_LABEL_POSITION.CENTER)
         delete_labels(series._element, [
@@ -331,18 +283,6 @@ def _stacked_labels(plot, spec: ChartSpec, box: Box, style: Style, horizontal: b
 
 #: The doughnut's hole, in percent of its diameter.
 DOUGHNUT_HOLE = 55
-
-
-def _slice_labels_that_fit(plot, spec: ChartSpec, box: Box, style: Style) -> None:
-    """A doughnut's share labels, left off slices whose arc is shorter than the label."""
-    values = [max(v or 0.0, 0.0) for v in spec.series[0].values]
-    total = sum(values) or 1.0
-    title = 3 * 12700 * style.chart_pt if spec.title else 0
-    outer = 0.4 * min(box.cx * 0.75, box.cy - title)  # the legend takes the right quarter
-    middle = outer * (1 + DOUGHNUT_HOLE / 100) / 2
-    delete_labels(plot.series[0]._element,
-                  [i for i, v in enumerate(values)
-                   if not fits(v / total, "0%", v / total * 2 * math.pi * middle, style.chart_pt)])
 
 
 def _hide_series(series) -> None:
@@ -393,7 +333,7 @@ def _axes(chart, spec: ChartSpec, horizontal: bool, value_labels: bool = True, f
         category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     many = len(spec.categories)
     if many > 8:
-        category_axis.tick_labels.font.size = Pt(_axis_pt(many, 10))
+        category_axis.tick_labels.font.size = Pt(axis_pt(many, 10))
 
 
 def _axis_format(number_format: str) -> str:
@@ -406,27 +346,6 @@ def _legend(chart, show: bool, right: bool = False) -> None:
     if show:
         chart.legend.position = XL_LEGEND_POSITION.RIGHT if right else XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
-
-
-def _no_legend_for_point_colours(chart) -> None:
-    """A series whose bars carry their own colours (RAG) would show a legend swatch matching none of
-    them: its legend entry is left out."""
-    space = chart._chartSpace
-    legend = space.find(f".//{{{_C}}}legend")
-    if legend is None:
-        return
-    for ser in space.iterfind(f".//{{{_C}}}ser"):
-        group = ser.getparent()
-        vary = group.find(qn("c:varyColors"))
-        if ser.find(qn("c:dPt")) is None or (vary is not None and vary.get("val", "1") in ("1", "true")):
-            continue
-        entry = etree.fromstring(f'<c:legendEntry xmlns:c="{_C}"><c:idx val="{ser.find(qn("c:idx")).get("val")}"/>'
-                                 '<c:delete val="1"/></c:legendEntry>')
-        position = legend.find(qn("c:legendPos"))
-        if position is not None:
-            position.addnext(entry)
-        else:
-            legend.insert(0, entry)
 
 
 def _title(chart, title: str | None) -> None:
