@@ -6,7 +6,7 @@ Rules:
   visits, effective visits, proposals, quotes, trials, deals), skipping
   stages nobody filled; step conversion = a stage / the stage before it.
 - Win rate by lead channel = won / (won + lost) opportunities, over every
-  row of the pipeline sheet. Only channels with at least 5 closed
+  row of the pipeline sheet. Only channels with enough closed
   opportunities are compared (best / worst); see sufficiency.
 - Average order value (客单价) per month = sales / orders (orders counted as
   in :mod:`.orders`), for the 13 months ending with the report month.

@@ -14,7 +14,7 @@ Rules:
   -> direction (visits at the wrong customers or needs); close rate low ->
   quality (proposals do not convert); otherwise target (activity on par:
   review the target or the resources). A unit without activity counts 0.
-  A close rate from fewer than 5 proposals is not judged (see sufficiency).
+  A close rate from too few proposals is not judged (see sufficiency).
 - The company row is the company's attainment (the KPI), the one average of
   the deck.
 """

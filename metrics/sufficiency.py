@@ -8,9 +8,10 @@ Rules:
   opportunities for pipeline columns). Below that the slide says which
   column of which sheet to fill and how much is missing, and draws no
   conclusion; an empty column shows no chart at all.
-- A rate computed from fewer than 5 cases (a win rate from 3 closed deals, a
+- A rate computed from fewer than 10 cases (a win rate from 6 closed deals, a
   close rate from 4 proposals) is shown with its n and is never named best
-  or worst, nor used to diagnose a cause.
+  or worst, nor used to diagnose a cause: 5 won of 6 is 83%, but it could as
+  well be 50% next month.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ __all__ = ["FILL_MIN", "MIN_CASES", "Filled", "filled", "enough_cases"]
 #: Share of the weight a column must be filled for before a breakdown by it is a conclusion.
 FILL_MIN = 0.8
 #: Fewest cases a rate may rest on before it is compared or headlined.
-MIN_CASES = 5
+MIN_CASES = 10
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ Rules (one funnel: the same activity records give the deal counts and the ratios
 - Gap D = max(A - C, 0): what new business must bring.
 - E = the average new-business order: Settings' 新客户平均单额 when filled,
   else the rep's new-business sales / new-business orders over the last 6
-  months when they are at least 5, else the team's over the last 12 months.
+  months when they are enough (see sufficiency), else the team's over the
+  last 12 months.
 - New deals F = ceil(D / E).
 - Ratios from the Activities sheet over the last 6 months: proposals per
   deal, visits per deal and calls per visit, the rep's own when the rep won
-  at least 5 deals there, else the team's, else Settings' (方案:成交;
+  enough deals there (see sufficiency), else the team's, else Settings' (方案:成交;
   潜在客户:成交 x 每个潜在客户拜访次数; 电话:拜访). The deals the Activities
   sheet counts are the new-business orders won.
 - Proposals = ceil(F x proposals per deal), visits = ceil(F x visits per

@@ -62,9 +62,9 @@ NOTES = {
     "failed": ("无法计算:{e}", "Could not compute: {e}"),
     "no_plan": ("提成方案为空:请填写考核指标和提成阶梯", "The commission plan is empty: fill the metrics and tiers"),
     "no_data": ("没有数据", "No data"),
-    "workload": ("拜访与电话按近6个月活动表的比例(本人成交不足5单时用团队的);超过最佳月份1.5倍的为超出能力",
-                 "Visits and calls at the last 6 months' ratios of the Activities sheet (the team's when the rep won fewer "
-                 "than 5 deals); over capacity above 1.5x the best month"),
+    "workload": ("拜访与电话按近6个月活动表的比例(本人成交单数太少时用团队的);超过最佳月份1.5倍的为超出能力",
+                 "Visits and calls at the last 6 months' ratios of the Activities sheet (the team's when the rep won too "
+                 "few deals); over capacity above 1.5x the best month"),
 }
 BUCKETS = {"zh": ("未逾期", "1-30天", "31-60天", "61-90天", "90天以上"),
             "en": ("Current", "1-30 days", "31-60 days", "61-90 days", "90+ days")}

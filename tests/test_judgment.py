@@ -39,50 +39,50 @@ def find(deck, part: int, word: str):
 
 
 # ---------------------------------------------------------------- workload: one funnel, a plan a human can do
-def workload_book(rep_deals: int, visits_per_month: float = 60.0, target: float = 300000.0):
-    """王磊: next month's ``target``; renewals 30,000 in 3 months; 6 months of activity with ``rep_deals`` deals."""
-    orders = [order(i, D(2026, m, 10), 10000.0) for i, m in enumerate((8, 9, 10))]  # 30,000 renewals in 3 months
+def workload_book(deals_per_month: float, target: float = 300000.0):
+    """王磊: next month's ``target``; renewals 30,000 in 3 months; 12 new orders of 50,000 over 6 months;
+    6 months of activity: 60 visits, 240 calls, 3 proposals per deal and ``deals_per_month`` deals a month."""
+    orders = [order(i, D(2026, m, 10), 10000.0) for i, m in enumerate((8, 9, 10))]
     orders += [order(100 + i, D(2026, 5 + i % 6, 12), 50000.0, deal_type="new", customer=f"新客{i}")
-               for i in range(6)]                                                 # 6 new orders of 50,000
-    activities = [{"rep": "王磊", "month": D(2026, m, 1), "calls": 240.0, "visits": visits_per_month,
-                   "proposals": 3.0 if m <= 4 + rep_deals else 0.0, "deals": 1.0 if m <= 4 + rep_deals else 0.0}
-                  for m in range(5, 11)]
+               for i in range(12)]
+    activities = [{"rep": "王磊", "month": D(2026, m, 1), "calls": 240.0, "visits": 60.0,
+                   "proposals": 3.0 * deals_per_month, "deals": deals_per_month} for m in range(5, 11)]
     targets = [{"month": D(2026, 11, 1), "region": "华东", "rep": "王磊", "target": target},
                {"month": D(2026, 10, 1), "region": "华东", "rep": "王磊", "target": 250000.0}]
     return book(orders=orders, activities=activities, targets=targets)
 
 
 def test_workload_uses_the_reps_own_funnel_and_says_per_working_day():
-    m = Metrics(workload_book(rep_deals=6))
+    m = Metrics(workload_book(deals_per_month=2))
     w = m.workload.set_index("rep").loc["王磊"]
     # existing business: 30,000 of renewals over 3 months = 10,000 a month; gap 290,000; E = the rep's own
-    # new orders, 300,000 / 6 = 50,000; F = ceil(290,000 / 50,000) = 6 deals.
+    # 12 new orders, 600,000 / 12 = 50,000; F = ceil(290,000 / 50,000) = 6 deals.
     assert (w["existing"], w["gap"], w["new_order_value"], w["new_deals"]) == (10000.0, 290000.0, 50000.0, 6)
-    # ratios from the same 6 months of activity: 18 proposals, 360 visits, 1,440 calls for 6 deals.
-    assert (w["proposals_per_deal"], w["visits_per_deal"], w["calls_per_visit"]) == (3.0, 60.0, 4.0)
-    assert (w["proposals"], w["visits"], w["calls"], w["ratio_basis"]) == (18, 360, 1440, "rep")
-    # November 2026 has 21 working days: 360 / 21 visits a day, 6 times the best month of 60: over capacity.
-    assert w["working_days"] == 21 and w["visits_per_day"] == pytest.approx(360 / 21)
+    # ratios from the same 6 months of activity: 36 proposals, 360 visits, 1,440 calls for 12 deals.
+    assert (w["proposals_per_deal"], w["visits_per_deal"], w["calls_per_visit"]) == (3.0, 30.0, 4.0)
+    assert (w["proposals"], w["visits"], w["calls"], w["ratio_basis"]) == (18, 180, 720, "rep")
+    # November 2026 has 21 working days: 180 / 21 visits a day, 3 times the best month of 60: over capacity.
+    assert w["working_days"] == 21 and w["visits_per_day"] == pytest.approx(180 / 21)
     assert w["best_month_visits"] == 60 and w["over_capacity"]
     deck = analyze(m.model, "zh", metrics=m)
     plan = find(deck, 6, "日均拜访")
-    assert plan.title.startswith("1名销售的计划超出能力：王磊需日均拜访17.1次，为其最佳月份的6.0倍")
+    assert plan.title.startswith("1名销售的计划超出能力：王磊需日均拜访8.6次，为其最佳月份的3.0倍")
     assert plan.table.fills[0][5] == "red"
 
 
 def test_a_plan_within_reach_is_not_flagged():
-    m = Metrics(workload_book(rep_deals=6, target=60000.0))
+    m = Metrics(workload_book(deals_per_month=2, target=60000.0))
     w = m.workload.set_index("rep").loc["王磊"]
-    assert w["new_deals"] == 1 and w["visits"] == 60 and not w["over_capacity"]  # one deal: 60 visits, a month's work
+    assert w["new_deals"] == 1 and w["visits"] == 30 and not w["over_capacity"]  # one deal: half a month's visits
     deck = analyze(m.model, "zh", metrics=m)
     assert find(deck, 6, "日均拜访").title.startswith("1名销售下月需新签1单")
 
 
 def test_too_few_deals_fall_back_to_settings_ratios():
-    m = Metrics(workload_book(rep_deals=2))
+    m = Metrics(workload_book(deals_per_month=1))
     w = m.workload.set_index("rep").loc["王磊"]
     s = m.settings
-    assert w["ratio_basis"] == "settings"  # 2 deals of the rep's own, 2 of the team's: fewer than 5
+    assert w["ratio_basis"] == "settings"  # 6 deals of the rep's own (the team's too): too few to trust
     assert w["visits_per_deal"] == s.success_ratio * s.visits_per_prospect
     assert w["visits"] == 6 * s.success_ratio * s.visits_per_prospect
 
@@ -117,7 +117,8 @@ def test_follow_up_ranks_overdue_amount_by_age_and_average_never_exceeds_longest
     assert "北京鼎盛" not in f.index
     deck = analyze(receivables_book(), "zh")
     s = find(deck, 3, "逾期金额")
-    assert s.title == "最需跟进：广州金桥逾期40.7万、最长50天；共4家客户需跟进"
+    assert s.title == "最需跟进：广州金桥逾期40.7万、最长50天"
+    assert s.subtitle.startswith("共4家客户需跟进；")
     assert [row[0] for row in s.table.rows] == list(f.index)
 
 

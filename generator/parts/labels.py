@@ -125,7 +125,7 @@ LABELS: dict[str, tuple[str, str]] = {
                    "{factor}x the rep's best month of visits"),
     "ratios_from": ("比例来源: ", "Ratios from: "),
     "ratio_basis_rep": ("本人近6个月活动", "the rep's own last 6 months"),
-    "ratio_basis_team": ("团队近6个月活动(本人成交不足5单)", "the team's last 6 months (fewer than 5 deals of the rep's own)"),
+    "ratio_basis_team": ("团队近6个月活动(本人成交单数太少)", "the team's last 6 months (too few deals of the rep's own)"),
     "ratio_basis_settings": ("设置表的漏斗比例(活动记录不足)", "Settings' funnel ratios (too little activity recorded)"),
     "f_xun": ("上旬 1-10日, 中旬 11-20日, 下旬 21日-月末; 按工作日(扣除节假日, 加调休)拆分, 取整单位 {unit}; 每月10日、20日复盘",
               "early 1st-10th, mid 11th-20th, late 21st-end; split by working days (minus holidays, plus make-up "

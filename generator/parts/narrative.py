@@ -53,6 +53,7 @@ def _environment(lang: str, search_path: tuple[str, ...]) -> SandboxedEnvironmen
         "points": numfmt.delta_points,
         "signed": lambda v: numfmt.delta_points(v, 0),
         "pp": numfmt.points,
+        "pp_abs": lambda v: numfmt.number(abs(v) * 100, 1),
         "month": lambda v: numfmt.month_label(v, lang),
         "date": lambda v: numfmt.date(v, lang),
     })
