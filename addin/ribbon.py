@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from salesdeck.results.tables import compute_results, heading
 from salesdeck.errors import SalesdeckError, WorkbookInvalidError
+from salesdeck.metrics import Metrics
 from salesdeck.workbook.read import reader
 from salesdeck.results.sheet import RESULT_SHEET_NAMES, layout, result_sheet_name
 
@@ -59,7 +60,8 @@ def refresh_book(book) -> bool:
     sheets = {s.name: sheet_grid(s) for s in book.sheets if s.name not in RESULT_SHEET_NAMES}
     try:
         model = reader.parse_sheets(sheets, source=book.name)
-        tables = compute_results(model)
+        metrics = Metrics(model)
+        tables = compute_results(metrics)
     except SalesdeckError as exc:
         book.app.alert(error_message(exc), title="salesdeck")
         return False
@@ -67,7 +69,7 @@ def refresh_book(book) -> bool:
     for stale in RESULT_SHEET_NAMES - {result_sheet_name(lang)}:
         if stale in [s.name for s in book.sheets]:
             book.sheets[stale].delete()
-    write_grid(book, result_sheet_name(lang), layout(tables, heading(model)))
+    write_grid(book, result_sheet_name(lang), layout(tables, heading(metrics)))
     return True
 
 

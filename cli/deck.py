@@ -13,7 +13,7 @@ MAX_LISTED_ISSUES = 20
 _existing = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-def _echo_issues(exc: WorkbookInvalidError) -> None:
+def echo_issues(exc: WorkbookInvalidError) -> None:
     """Every error (up to a screenful) with its sheet!cell, before the one-line summary."""
     errors = [i for i in exc.issues if i.severity == "error"]
     for issue in errors[:MAX_LISTED_ISSUES]:
@@ -64,7 +64,7 @@ def build(workbook: Path, output: Path | None, lang: str | None, template: Path 
             result = build_deck(workbook, output, lang=lang, template=template, previous=previous, pdf=pdf,
                                 narrative_dir=narrative)
     except WorkbookInvalidError as exc:
-        _echo_issues(exc)
+        echo_issues(exc)
         raise
     _report(result)
     if timings:

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from salesdeck import calc
 from salesdeck.jobs.refresh import refresh_file, refresh_workbook
-from salesdeck.results.tables import compute_results
 from salesdeck.cli import cli
+from salesdeck.metrics import Metrics
+from salesdeck.results.tables import compute_results as tables_of
 from salesdeck.workbook.read import reader
 
 D = dt.datetime
@@ -80,6 +80,10 @@ def results(tiny) -> dict[str, pd.DataFrame]:
     return {t.key: t for t in compute_results(model)}
 
 
+def compute_results(model):
+    return tables_of(Metrics(model))
+
+
 def rows(table) -> list[list]:
     return table.frame.astype(object).where(table.frame.notna(), None).values.tolist()
 
@@ -121,12 +125,13 @@ def test_product_line_split_falls_back_to_last_three_months(results):
     assert parts.to_dict() == {"线A": 67900.0, "线B": 332100.0, "合计": 400000.0}
 
 
-def test_ten_day_split_is_calc_period_split_of_next_month(results):
+def test_ten_day_split_follows_working_days_of_next_month(results):
     frame = results["split_xun"].frame
-    expected = calc.period_split(400000, "2026-11-01", "xun", unit=100)
     assert frame["旬"].tolist() == ["上旬", "中旬", "下旬", "合计"]
     assert frame["工作日"].tolist() == [7, 8, 6, 21]
-    assert frame["下月目标"].tolist()[:3] == expected["target"].tolist()
+    # 400,000 x 7/21, 8/21, 6/21 = 133,333.33, 152,380.95, 114,285.71: rounded down to 100s the two
+    # leftover hundreds go to the largest remainders (85.71, 80.95).
+    assert frame["下月目标"].tolist()[:3] == [133300, 152400, 114300]
     assert frame["下月目标"].iloc[-1] == 400000.0
 
 
@@ -140,7 +145,7 @@ def test_pipeline_weighting_and_coverage(results):
 
 def test_funnel_back_calculation_per_rep(results):
     frame = results["funnel"].frame.set_index("销售代表")
-    assert frame.loc["李四"].tolist() == [80000, 70000, 2, 6, 24, 120]
+    assert frame.loc["李四"].tolist() == ["华东", 80000, 70000, 2, 6, 24, 120]
 
 
 def test_gap_plan_counts_won_deals_closing_next_month(results):

@@ -15,7 +15,7 @@ _PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 def build(ctx: Ctx) -> PartSpec:
-    return PartSpec(5, ctx.t("part5"), [resources_slide(ctx)])
+    return PartSpec(5, ctx.label("part5"), [resources_slide(ctx)])
 
 
 def resources_slide(ctx: Ctx) -> SlideSpec:
@@ -41,7 +41,7 @@ def resources_slide(ctx: Ctx) -> SlideSpec:
     title, subtitle = ctx.title("p5_resources", total=len(res), open=int(open_.sum()),
                                 high_open=int((open_ & (res["priority"] == "high")).sum()),
                                 overdue=int(overdue.sum()), by_type=by_type)
-    notes = ctx.notes([("resources", c) for c in cols], [ctx.t("all_rows")], [ctx.t("f_resources")])
+    notes = ctx.notes([("resources", c) for c in cols], [ctx.label("all_rows")], [ctx.label("f_resources")])
     return SlideSpec("table", title, subtitle,
                      table=TableSpec([ctx.header("resources", c) for c in cols], rows, fills,
                                      ["l", "l", "l", "l", "c", "c", "c"]), notes=notes)
