@@ -3,8 +3,8 @@ imported as orders and pipeline, and the figures a meeting is about compared wit
 
 The expected figures are computed from the generated files with pandas alone: won amount by region for the
 report month, and weighted open pipeline by region (the open stages placed at 已提供报价 40% and 合同条款谈判
-60%). Each view of the imported workbook is one function of ``VIEWS`` returning the same two dicts; the
-``salesdeck metrics --json`` view runs as soon as that command exists.
+60%). Each view of the imported workbook (the reader's model, the refreshed result sheet, `salesdeck metrics
+--json`) is one function of ``VIEWS`` returning the same two dicts.
 """
 
 from __future__ import annotations
@@ -117,9 +117,7 @@ def from_result_sheet(workbook) -> dict[str, dict[str, float]]:
 
 
 def from_metrics_json(workbook) -> dict[str, dict[str, float]]:
-    """`salesdeck metrics --json` (issue 13's keys), once the command exists."""
-    if "metrics" not in cli.commands:
-        pytest.skip("`salesdeck metrics` is not built yet")
+    """`salesdeck metrics --json` (docs/metrics.md)."""
     result = run("metrics", workbook, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -166,3 +164,23 @@ def test_without_a_filter_orders_are_the_won_deals_and_the_rest_is_counted(expor
     orders = read_workbook(tmp_path / "out.xlsx").orders
     assert (orders["amount"] > 0).all()
     assert orders["amount"].sum() == pytest.approx(deals.loc[deals["deal_stage"] == "Won", "deal_value"].sum())
+
+
+def test_regions_without_a_target_keep_their_sales_on_the_result_sheet(imported, expected, tmp_path):
+    """Targets imported for one office only: the others still show their sales, with a blank status."""
+    import shutil
+
+    workbook = tmp_path / "book.xlsx"
+    shutil.copy(imported[0], workbook)
+    targets = tmp_path / "targets.csv"
+    targets.write_text(f"region,month,target\nCentral,{MONTH},50000\n", encoding="utf-8")
+    result = run("import", targets, "--into", workbook, "--as", "targets", "--in-place")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "refreshed.xlsx"
+    assert run("refresh", workbook, "-o", out).exit_code == 0
+    header, *rows = _blocks(out)[f"{MONTH} 区域目标达成"]
+    by_region = {r[header.index("区域")]: r for r in rows}
+    assert by_region["Central"][header.index("目标")] == 50000 and by_region["Central"][header.index("状态")]
+    for office in set(expected["won_by_region"]) - {"Central"}:
+        assert by_region[office][header.index("实际")] == pytest.approx(expected["won_by_region"][office])
+        assert by_region[office][header.index("状态")] in ("", None)
