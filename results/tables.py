@@ -45,7 +45,10 @@ class _Sheet:
         return (en if self.lang == "en" else zh).format(**kw)
 
     def rag(self, code: str | None) -> str:
-        return "" if code is None else calc.RAG_LABELS[self.lang][calc.RAG_LABELS["en"].index(code)]
+        """The band's label; blank for a unit without a target (its code is None or NaN)."""
+        if not isinstance(code, str):
+            return ""
+        return calc.RAG_LABELS[self.lang][calc.RAG_LABELS["en"].index(code)]
 
 
 # ---------------------------------------------------------------- attainment

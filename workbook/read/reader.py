@@ -124,7 +124,7 @@ def _build_tables(sheets: dict[str, Grid], source: str | None) -> tuple[model.Sa
 
 def _table_rules(reads: dict[str, TableRead], log: IssueLog) -> None:
     if "orders" in reads:
-        validate.rule_duplicate_ids(reads["orders"], "order_id", log)
+        validate.rule_duplicate_order_lines(reads["orders"], log)
         validate.rule_months_covered(reads["orders"], log)
     if "receivables" in reads:
         validate.rule_duplicate_ids(reads["receivables"], "invoice", log)
