@@ -3,7 +3,9 @@
 Python API for scheduled jobs; ``salesdeck import`` is a thin layer over
 :func:`import_rows`. The target workbook is never modified unless the output
 is that file (``in_place``, or ``out`` naming it); by default the result goes to
-``<stem>-imported<suffix>`` beside it. Every write is atomic.
+``<stem>-imported<suffix>`` beside it. Every write is atomic; a change in
+place is locked against other runs, keeps the file's permissions and is
+refused for a read-only file; no output may be one of the inputs.
 
 Rows are skipped, with their source file and row number, when they are
 blank, duplicates (by id where the table has one, else the whole row; rows
@@ -14,6 +16,7 @@ than 24 months before it, or after the month that follows it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections import Counter
@@ -23,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesdeck.errors import SalesdeckError
+from salesdeck.filesafety import check_outputs, locked_update, same_file
 from salesdeck.gc_tuning import fewer_passes
 from salesdeck.workbook import contract
 from salesdeck.workbook.read import columns, values
@@ -107,8 +111,18 @@ def import_rows(sources: list[str | Path], into: str | Path, as_table: str, *, m
     output = into if in_place else Path(out) if out else default_output(into)
     if not sources:
         raise SalesdeckError("no source files given")
+    in_place = same_file(output, into)  # -o naming the workbook, however spelled, changes it in place too
+    inputs = {"a source": [Path(s) for s in sources], "--lookup": lookup}
+    if not in_place:
+        inputs["the workbook"] = into
+    label = "the workbook changed in place" if in_place else "-o/--output"
+    check_outputs({label: output, "--save-map": save_map}, inputs)
+    if isinstance(mapping, (str, Path)):  # --save-map may name --map: it saves an update of that mapping
+        check_outputs({label: output}, {"--map": mapping})
     plan = _plan(mapping, columns, fixed, as_table)
-    with open_target(into, as_table) as target:
+    # in place: locked from the read to the replace, which happens only if no one else changed the file
+    with locked_update(into) if in_place and not dry_run else contextlib.nullcontext(), \
+            open_target(into, as_table) as target:
         reported = _reported_month(month, target)
         owners = load_lookup(lookup) if lookup else OwnerLookup()
         stages = StageMapper(target.stage_table(), plan.stages) if as_table == "pipeline" else None
