@@ -141,3 +141,23 @@ def test_o_naming_the_workbook_by_another_spelling_changes_it_in_place(work, mon
         import openpyxl
 
         assert "计算结果" in openpyxl.load_workbook(work / "book.xlsx", read_only=True).sheetnames
+
+
+def test_batch_refuses_a_deck_that_would_replace_the_template(work, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copy(work / "company.pptx", out / "book.pptx")
+    before = (out / "book.pptx").read_bytes()
+    result = run("batch", work / "book.xlsx", "-o", out, "--template", out / "book.pptx")
+    assert result.exit_code == 2, result.output
+    assert "--template" in result.stderr and "same file" in result.stderr
+    assert (out / "book.pptx").read_bytes() == before
+
+
+def test_batch_refuses_a_report_that_is_an_input(work, tmp_path):
+    """A file named explicitly is always tried, whatever its name; the report may not replace it."""
+    data = work / "data.csv"
+    data.write_bytes((work / "book.xlsx").read_bytes())
+    result = run("batch", data, "-o", tmp_path / "out", "--report", data)
+    assert result.exit_code == 2 and "--report" in result.stderr
+    assert data.read_bytes() == (work / "book.xlsx").read_bytes()
