@@ -13,7 +13,8 @@ from salesdeck.errors import WorkbookInvalidError
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the refreshed workbook (default: <name>-refreshed.xlsx beside it).")
-@click.option("--in-place", is_flag=True, help="Overwrite WORKBOOK itself (atomically).")
+@click.option("--in-place", is_flag=True,
+              help="Change WORKBOOK itself: atomically, under an exclusive lock, keeping its permissions.")
 def refresh(workbook: Path, out: Path | None, in_place: bool) -> None:
     """Recalculate WORKBOOK like the ribbon's Refresh button.
 

@@ -100,7 +100,8 @@ def _preview(rows: list[dict], table: str) -> str:
               help="Save the mapping used, so next month's import is one command.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Workbook to write [default: <workbook>-imported.xlsx beside it].")
-@click.option("--in-place", is_flag=True, help="Change the --into workbook itself.")
+@click.option("--in-place", is_flag=True,
+              help="Change the --into workbook itself: atomically, under an exclusive lock, keeping its permissions.")
 @click.option("--dry-run", is_flag=True, help="Report and preview only; write nothing.")
 def import_(sources, into, as_table, mapping, columns, fixed, lookup, lookup_columns, where, date_format, month,
             save_map, output, in_place, dry_run) -> None:

@@ -3,7 +3,9 @@
 Python API for scheduled jobs; ``salesdeck import`` is a thin layer over
 :func:`import_rows`. The target workbook is never modified unless the output
 is that file (``in_place``, or ``out`` naming it); by default the result goes to
-``<stem>-imported<suffix>`` beside it. Every write is atomic.
+``<stem>-imported<suffix>`` beside it. Every write is atomic; a change in
+place is locked against other runs, keeps the file's permissions and is
+refused for a read-only file; no output may be one of the inputs.
 
 Rows are first picked (:mod:`.filters`: ``where`` conditions, and for orders
 from a deals export the won deals only); rows left out so are counted. The
@@ -16,6 +18,7 @@ months before it, or after the month that follows it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesdeck.errors import SalesdeckError
+from salesdeck.filesafety import check_outputs, locked_update, same_file
 from salesdeck.gc_tuning import fewer_passes
 from salesdeck.workbook import contract
 from salesdeck.workbook.imports import duplicates
@@ -117,8 +121,18 @@ def import_rows(sources: list[str | Path], into: str | Path, as_table: str, *, m
     output = into if in_place else Path(out) if out else default_output(into)
     if not sources:
         raise SalesdeckError("no source files given")
+    in_place = same_file(output, into)  # -o naming the workbook, however spelled, changes it in place too
+    inputs = {"a source": [Path(s) for s in sources], "--lookup": lookup}
+    if not in_place:
+        inputs["the workbook"] = into
+    label = "the workbook changed in place" if in_place else "-o/--output"
+    check_outputs({label: output, "--save-map": save_map}, inputs)
+    if isinstance(mapping, (str, Path)):  # --save-map may name --map: it saves an update of that mapping
+        check_outputs({label: output}, {"--map": mapping})
     plan = _plan(mapping, columns, fixed, as_table, lookup, lookup_columns, where, date_format)
-    with open_target(into, as_table) as target:
+    # in place: locked from the read to the replace, which happens only if no one else changed the file
+    with locked_update(into) if in_place and not dry_run else contextlib.nullcontext(), \
+            open_target(into, as_table) as target:
         target.check_header()
         reported = _reported_month(month, target)
         owners = _owners(plan)
