@@ -15,19 +15,21 @@ from salesdeck.errors import WorkbookInvalidError
               help="Where to write the refreshed workbook (default: <name>-refreshed.xlsx beside it).")
 @click.option("--in-place", is_flag=True,
               help="Change WORKBOOK itself: atomically, under an exclusive lock, keeping its permissions.")
-def refresh(workbook: Path, out: Path | None, in_place: bool) -> None:
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Last month's workbook: also shows what changed in the pipeline since then.")
+def refresh(workbook: Path, out: Path | None, in_place: bool, previous: Path | None) -> None:
     """Recalculate WORKBOOK like the ribbon's Refresh button.
 
     Writes the 计算结果 / Results sheet (attainment, next-month splits, pipeline,
-    funnel and gap plan, commission, churn, aging) into a copy of the workbook;
-    input sheets are not changed.
+    workload, commission, churn, aging; with --previous, pipeline changes) into
+    a copy of the workbook; input sheets are not changed.
     """
     from salesdeck.jobs.refresh import refresh_file
 
     if out is not None and in_place:
         raise click.UsageError("use either -o/--output or --in-place, not both")
     try:
-        done = refresh_file(workbook, out, in_place=in_place)
+        done = refresh_file(workbook, out, in_place=in_place, previous=previous)
     except WorkbookInvalidError as exc:
         errors = [i for i in exc.issues if i.severity == "error"]
         click.echo(f"Error: {workbook.name} has {len(errors)} error(s); nothing was written.", err=True)

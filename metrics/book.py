@@ -14,7 +14,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from salesdeck.metrics import (
-    analysis, commission, customers, diagnosis, feedback, orders as order_rows, performance, pipeline, plan,
+    analysis, changes, commission, customers, diagnosis, feedback, orders as order_rows, performance, pipeline, plan,
     receivables, sufficiency, workload,
 )
 from salesdeck.metrics.months import Calendar, report_month
@@ -112,6 +112,7 @@ class Metrics:
     rep_plan = _Figure(plan.rep_plan)
     workload = _Figure(workload.workload)
     pipeline = _Figure(pipeline.pipeline)
+    pipeline_changes = _Figure(changes.pipeline_changes)
     commission = _Figure(commission.commission)
 
     def filled(self, table: str, column: str) -> sufficiency.Filled:

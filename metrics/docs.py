@@ -27,6 +27,7 @@ RULE_MODULES = (
     ("plan", "Next month's target and its splits (part 6)"),
     ("workload", "Next month's workload per rep (part 6)"),
     ("pipeline", "Pipeline (result sheet)"),
+    ("changes", "Pipeline changes since last month (with --previous)"),
     ("commission", "Bonus and commission (result sheet)"),
 )
 
@@ -62,6 +63,10 @@ JSON_KEYS = (
     ("nps, nps_answers", "NPS from -100 to 100 (null without answers) and the number of answers"),
     ("complaints", "{category: count} for the month's complaints, largest first"),
     ("satisfaction", "{dimension: {score, previous}}"),
+    ("pipeline_changes", "only with --previous: for each of new, won, lost, slipped, pulled_in, increased, decreased, "
+                         "stalled {count, amount, deals: [opportunity ids]}; bridge {start, end} (last month's and "
+                         "this month's open pipeline: start + new + increased - decreased - won - lost = end); "
+                         "forecast {commit, best_case, won, accuracy}"),
 )
 
 

@@ -115,6 +115,18 @@ def _workload(m: Metrics) -> dict:
             for _, w in work.iterrows() if w["rep"] is not None}
 
 
+def _changes(m: Metrics) -> dict | None:
+    c = m.pipeline_changes
+    if c is None:
+        return None
+    out = {kind: {"count": int(c.by_kind.at[kind, "count"]), "amount": _num(abs(c.by_kind.at[kind, "amount"])),
+                  "deals": c.ids(kind)} for kind in c.by_kind.index}
+    out["bridge"] = {"start": _num(c.start), "end": _num(c.end)}
+    out["forecast"] = {"commit": _num(c.forecast_commit), "best_case": _num(c.forecast_best_case),
+                       "won": _num(c.won), "accuracy": _num(c.accuracy)}
+    return out
+
+
 def to_json(m: Metrics) -> dict:
     """The documented object (see docs/metrics.md)."""
     k = m.kpis
@@ -143,6 +155,7 @@ def to_json(m: Metrics) -> dict:
         "complaints": {str(key): int(v) for key, v in complaints.by_category["count"].items()} if complaints else {},
         "satisfaction": {str(key): {"score": _num(r["score"]), "previous": _num(r["previous"])}
                          for key, r in sat.scores.iterrows()} if sat else {},
+        **({"pipeline_changes": _changes(m)} if m.previous is not None else {}),
     }
 
 
@@ -181,4 +194,9 @@ def summary(m: Metrics) -> str:
     nps = data["nps"]
     lines.append(f"NPS {nps:+.0f} from {data['nps_answers']} answers" if nps is not None else "NPS: no answers")
     lines.append(f"Complaints this month: {sum(data['complaints'].values())}")
+    changes = data.get("pipeline_changes")
+    if changes:
+        lines.append(f"Pipeline since last month: {_money(changes['bridge']['start'])} -> {_money(changes['bridge']['end'])}; "
+                     + ", ".join(f"{k.replace('_', ' ')} {changes[k]['count']}" for k in
+                                 ("new", "won", "lost", "slipped", "stalled")))
     return "\n".join(lines)

@@ -150,6 +150,35 @@ def _workload_block(s: _Sheet) -> ResultTable:
                        {s.label(label): fmt for _, label, fmt in WORKLOAD_COLUMNS}, s.note("workload"))
 
 
+# ---------------------------------------------------------------- pipeline since last month
+def _changes_blocks(s: _Sheet) -> list[ResultTable]:
+    c = s.m.pipeline_changes
+    if c is None:
+        return []
+    kinds = ["start", *c.by_kind.index, "end", "commit"]
+    summary = pd.DataFrame({
+        s.label("change_kind"): [s.label("pipe_" + k) for k in kinds],
+        s.label("deals"): [None, *c.by_kind["count"], None, None],
+        s.label("deal_amount"): [c.start, *c.by_kind["amount"], c.end, c.forecast_commit],
+    })
+    note = s.note("pipeline_changes")
+    if c.accuracy is not None:
+        note += ("；" if s.lang == "zh" else "; ") + s.note("accuracy", accuracy=f"{c.accuracy:.1%}")
+    d = c.deals[c.deals["slipped"]]
+    d = d.assign(_a=d["amount_now"].fillna(0.0), _k=[str(k) for k in d.index]).sort_values(
+        ["_a", "_k"], ascending=[False, True], kind="stable")
+    detail = pd.DataFrame({
+        s.label("opportunity_id"): list(d.index), s.label("opportunity"): d["opportunity"].to_numpy(),
+        s.label("rep"): d["rep"].to_numpy(), s.label("deal_amount"): d["amount_now"].to_numpy(),
+        s.label("close_before"): d["close_before"].to_numpy(), s.label("close_now"): d["close_now"].to_numpy(),
+        s.label("state"): [s.label("pipe_stalled" if v else "pipe_slipped") for v in d["stalled"]],
+    })
+    return [ResultTable("pipeline_changes", s.title("pipeline_changes"), summary,
+                        {s.label("deals"): INT, s.label("deal_amount"): MONEY}, note),
+            ResultTable("pipeline_slipped", s.title("pipeline_slipped"), detail,
+                        {s.label("deal_amount"): MONEY, s.label("close_before"): DATE, s.label("close_now"): DATE})]
+
+
 # ---------------------------------------------------------------- commission
 def _commission_blocks(s: _Sheet) -> list[ResultTable]:
     c = s.m.commission
@@ -230,6 +259,7 @@ def _blocks(s: _Sheet):
     yield "split_rep", lambda: [_rep_split_block(s)]
     yield "split_xun", lambda: [_xun_block(s)]
     yield "pipeline", lambda: [_pipeline_block(s)]
+    yield "pipeline_changes", lambda: _changes_blocks(s)
     yield "workload", lambda: [_workload_block(s)]
     yield "commission", lambda: _commission_blocks(s)
     yield "churn", lambda: [_churn_block(s)]

@@ -14,6 +14,9 @@ __all__ = ["build"]
 
 def build(ctx: Ctx) -> PartSpec:
     slides = [funnel_slide(ctx), conversion_slide(ctx)]
+    changes = ctx.m.pipeline_changes
+    if changes is not None:
+        slides += [pipeline_bridge_slide(ctx, changes), slipped_slide(ctx, changes)]
     if ctx.m.month_orders.empty:
         slides.append(ctx.empty("topic_new_renewal", "orders"))
         slides.append(ctx.empty("topic_aov", "orders"))
@@ -75,6 +78,64 @@ def conversion_slide(ctx: Ctx) -> SlideSpec:
     notes = ctx.notes([("pipeline", "lead_source"), ("pipeline", "stage"), ("pipeline", "amount")],
                       [ctx.label("all_rows")], [ctx.label("f_win_rate")])
     return SlideSpec("chart_table", title, subtitle, charts=[chart], table=table, notes=notes)
+
+
+# ---------------------------------------------------------------- pipeline since last month
+BRIDGE_STEPS = ("new", "increased", "decreased", "won", "lost")
+MAX_SLIPPED_ROWS = 10
+
+
+def pipeline_bridge_slide(ctx: Ctx, c) -> SlideSpec:
+    """Last month's open pipeline to this month's: a waterfall (start, new, up, down, won, lost, end)."""
+    steps = [float(c.by_kind.at[k, "amount"]) for k in BRIDGE_STEPS]
+    values = [c.start, *steps, c.end]
+    scale = numfmt.money_scale(values, ctx.lang, ctx.model.settings.currency)
+    categories = [ctx.label("pipe_start")] + [ctx.label("pipe_" + k) for k in BRIDGE_STEPS] + [ctx.label("pipe_end")]
+    chart = ChartSpec("waterfall", categories, [Series(ctx.label("pipe_change"), scale.values(values))],
+                      number_format=scale.number_format, title=f"{ctx.label('chart_pipe_bridge')} ({scale.unit})")
+    n = c.by_kind["count"]
+    title, subtitle = ctx.title("p2_pipeline_bridge", start=c.start, end=c.end,
+                                change=(c.end / c.start - 1) if c.start else None,
+                                new=steps[0], won=-steps[3], lost=-steps[4], new_count=int(n["new"]),
+                                won_count=int(n["won"]), lost_count=int(n["lost"]), commit=c.forecast_commit,
+                                best_case=c.forecast_best_case, accuracy=c.accuracy,
+                                slipped=int(n["slipped"]), stalled=int(n["stalled"]))
+    notes = "\n".join([ctx.notes([("pipeline", "opportunity_id"), ("pipeline", "stage"), ("pipeline", "amount"),
+                                   ("pipeline", "expected_close")], [ctx.label("pipe_compared")],
+                                  [ctx.label("f_pipe_bridge")]),
+                        f"{ctx.label('note_previous_workbook')}: {ctx.previous.where('pipeline')}"])
+    return SlideSpec("chart", title, subtitle, charts=[chart], notes=notes)
+
+
+def slipped_slide(ctx: Ctx, c) -> SlideSpec:
+    """The biggest deals that slipped or stalled: owner, amount, old and new expected close."""
+    d = c.deals[c.deals["slipped"]]
+    d = d.assign(_a=d["amount_now"].fillna(0.0), _k=[str(k) for k in d.index]).sort_values(
+        ["_a", "_k"], ascending=[False, True], kind="stable")
+    shown = d.head(MAX_SLIPPED_ROWS)
+    amount = ctx.money_column(shown["amount_now"])
+    rows, fills = [], []
+    for _, r in shown.iterrows():
+        state = "pipe_stalled" if r["stalled"] else "pipe_slipped"
+        rows.append([str(r["opportunity"]), str(r["customer"] or numfmt.BLANK), str(r["rep"] or numfmt.BLANK),
+                     amount(r["amount_now"]), numfmt.date(r["close_before"]), numfmt.date(r["close_now"]),
+                     ctx.label(state)])
+        fills.append([None] * 5 + ["red" if r["close_now"] <= ctx.month_end else None,
+                                   "red" if r["stalled"] else "amber"])
+    top = shown.iloc[0] if len(shown) else None
+    title, subtitle = ctx.title("p2_slipped", slipped=len(d), stalled=int(d["stalled"].sum()),
+                                amount=float(d["amount_now"].sum()), shown=len(shown),
+                                top=None if top is None else str(top["opportunity"]),
+                                top_amount=None if top is None else float(top["amount_now"]),
+                                top_close=None if top is None else top["close_now"])
+    notes = ctx.notes([("pipeline", "stage"), ("pipeline", "expected_close"), ("pipeline", "amount")],
+                      [ctx.label("pipe_compared")], [ctx.label("f_pipe_slipped")])
+    if not rows:
+        return SlideSpec("bullets", title, subtitle, bullets=[ctx.label("no_slipped")], notes=notes)
+    columns = [ctx.header("pipeline", "opportunity"), ctx.label("customer"), ctx.label("rep"), ctx.label("amount"),
+               ctx.label("close_before"), ctx.label("close_now"), ctx.label("state")]
+    return SlideSpec("table", title, subtitle, notes=notes,
+                     table=TableSpec(columns, rows, fills, ["l", "l", "l", "r", "c", "c", "c"]))
 
 
 # ---------------------------------------------------------------- new vs renewal
