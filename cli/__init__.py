@@ -37,9 +37,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from salesdeck.cli import author, batch, check, deck, excel, importing
+    from salesdeck.cli import author, batch, check, deck, excel, importing, team
 
-    for module in (author, check, importing, excel, deck, batch):
+    for module in (author, check, importing, excel, deck, batch, team):
         for command in module.COMMANDS:
             cli.add_command(command)
 

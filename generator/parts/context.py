@@ -16,6 +16,9 @@ from salesdeck.workbook.model import SalesWorkbook
 
 __all__ = ["Ctx", "report_month", "status_fill"]
 
+#: Source files named in a slide's notes before the rest are counted.
+MAX_FILES_NAMED = 5
+
 
 def report_month(model: SalesWorkbook) -> pd.Period:
     """The month the deck reports on: Settings' month, else the month of the latest order/activity."""
@@ -103,8 +106,12 @@ class Ctx:
               formulas: Iterable[str] = ()) -> str:
         """Speaker notes: source ranges (table, column), filters and formulas, one kind a line."""
         sep = "；" if self.lang == "zh" else "; "
+        sources = list(sources)
         ranges = [f"{self.model.where(t, c)} ({self.header(t, c)})" for t, c in sources]
         lines = [f"{self.t('note_source')}: {sep.join(ranges)}"]
+        files = self.source_files(t for t, _ in sources)
+        if files:
+            lines.append(f"{self.t('note_files')}: {files}")
         filters = [f for f in filters if f]
         if filters:
             lines.append(f"{self.t('note_filter')}: {sep.join(filters)}")
@@ -112,6 +119,21 @@ class Ctx:
         if formulas:
             lines.append(f"{self.t('note_formula')}: {sep.join(formulas)}")
         return "\n".join(lines)
+
+    def source_files(self, tables: Iterable[str]) -> str:
+        """The workbooks a merge took these tables' rows from (their source column), or "" when not merged."""
+        names: list[str] = []
+        for table in dict.fromkeys(tables):
+            column = self.model.tables[table].get("source")
+            if column is None:
+                continue
+            found = self.memo(("source_files", table), lambda: sorted(str(v) for v in column.dropna().unique()))
+            names += [n for n in found if n not in names]
+        if not names:
+            return ""
+        sep = "、" if self.lang == "zh" else ", "
+        shown = sep.join(names[:MAX_FILES_NAMED])
+        return shown if len(names) <= MAX_FILES_NAMED else f"{shown} {self.t('files_more').format(n=len(names))}"
 
     def month_filter(self, table: str, column: str, period: pd.Period | None = None) -> str:
         """E.g. "日期 在 2026-10"."""
