@@ -306,3 +306,46 @@ def test_libreoffice_renders_the_team_deck(team, office, tmp_path):
     for title in titles[:12]:
         assert re.sub(r"\s+", "", title) in text, title
     assert "CJK" in office.pdf_fonts(pdf)
+
+
+def test_hostile_files_among_the_inputs_are_each_refused_by_name(team, tmp_path):
+    from tests.corpus import hostile
+
+    _, reps, _, _ = team
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(reps / "张伟.xlsx", folder / "张伟.xlsx")
+    expected = {}
+    for name, (builder, text) in hostile.HOSTILE.items():
+        sub = tmp_path / name.replace(" ", "_")
+        sub.mkdir()
+        path = builder(sub, reps / "张伟.xlsx")
+        target = folder / f"{len(expected):02d}-{path.name}"
+        shutil.move(path, target)
+        expected[target.name] = text
+    result = run("merge", folder, "-o", tmp_path / "team.xlsx")
+    assert result.exit_code == 2
+    for file, text in expected.items():
+        line = next(ln for ln in result.stderr.splitlines() if ln.startswith(f"{file}: NOT A WORKBOOK: "))
+        assert text in line, line
+    assert "Traceback" not in result.output and hostile.SECRET not in result.output
+    assert "nothing merged: 10 files not a workbook" in result.stderr
+    assert not (tmp_path / "team.xlsx").exists()
+
+
+def test_the_same_target_row_in_two_files_is_a_conflict_also_with_blank_columns(reps_copy, tmp_path):
+    rows = {}
+    for rep in ("张伟", "王芳"):
+        book = openpyxl.load_workbook(reps_copy / f"{rep}.xlsx")
+        ws = book["目标"]
+        cols = header_columns(ws, ["月份", "区域", "目标金额"])
+        row = ws.max_row + 1
+        ws.cell(row, cols["月份"]).value = "2026-10"
+        ws.cell(row, cols["区域"]).value = "华东"  # the region's total: no rep, product line or customer type
+        ws.cell(row, cols["目标金额"]).value = 5_000_000
+        book.save(reps_copy / f"{rep}.xlsx")
+        rows[rep] = row
+    result = run("merge", reps_copy, "-o", tmp_path / "team.xlsx")
+    assert result.exit_code == 1
+    assert (f"conflict: 目标/Targets 月份/Month 2026-10, 区域/Region 华东 is in 张伟.xlsx 目标!A{rows['张伟']} "
+            f"and 王芳.xlsx 目标!A{rows['王芳']}") in result.stderr

@@ -201,19 +201,18 @@ def _conflicts(inputs: list[Input], table: str, key: tuple[str, ...]) -> tuple[l
     parts = []
     for index, item in enumerate(inputs):
         frame = item.book.tables[table]
-        keyed = frame[frame[key[0]].notna()]
-        if keyed.empty:
-            continue
-        part = keyed[list(key)].astype(object).where(keyed[list(key)].notna(), "")
-        part = part.assign(_file=index, _row=keyed["_row"].to_numpy())
-        parts.append(part.drop_duplicates(list(key)))  # repeats inside one file are check's business
+        keyed = frame[frame[key[0]].notna().to_numpy()]
+        if not keyed.empty:
+            columns = {k: keyed[k].to_numpy() for k in key}  # blanks in the other key columns match each other
+            parts.append(pd.DataFrame({**columns, "_file": index, "_row": keyed["_row"].to_numpy()}))
     if len(parts) < 2:
         return [], 0
     every = pd.concat(parts, ignore_index=True)
-    repeated = every[every.duplicated(list(key), keep=False)]
+    every = every[~every.duplicated([*key, "_file"]).to_numpy()]  # repeats inside one file are check's business
+    repeated = every[every.duplicated(list(key), keep=False).to_numpy()]
     if repeated.empty:
         return [], 0
-    groups = repeated.groupby(list(key), sort=False)
+    groups = repeated.groupby(list(key), sort=False, dropna=False)
     conflicts = []
     for values, rows in groups:
         if len(conflicts) == MAX_CONFLICTS:
@@ -253,14 +252,14 @@ def _shared(inputs: list[Input], key: str, warnings: list[str]) -> pd.DataFrame:
     first = with_rows[0]
     used = first.book.tables[key]
     by = SHARED_KEYS.get(key)
+    first_records = _records(used)
+    differ = [i for i in with_rows[1:] if not _records(i.book.tables[key]).equals(first_records)]
     if by is None:
-        for item in with_rows[1:]:
-            if not _records(item.book.tables[key]).equals(_records(used)):
-                warnings.append(f"{title}: {item.name} differs; {first.name}'s is used")
+        warnings += [f"{title}: {item.name} differs; {first.name}'s is used" for item in differ]
         return used
-    index = {tuple(rec[c] for c in by): rec for rec in _records(used).to_dict("records")}
+    index = {tuple(rec[c] for c in by): rec for rec in first_records.to_dict("records")}
     kept = [used]
-    for item in with_rows[1:]:
+    for item in differ:
         other = item.book.tables[key]
         added, differs = [], False
         for pos, rec in enumerate(_records(other).to_dict("records")):
