@@ -128,7 +128,7 @@ def test_the_output_may_not_be_the_input(rolled, monkeypatch):
     monkeypatch.chdir(workbook.parent)
     before = workbook.read_bytes()
     result = run("next-month", workbook.name, "-o", f"./{workbook.name}")
-    assert result.exit_code == 2 and "is one of the inputs" in result.stderr
+    assert result.exit_code == 2 and "(the same file): salesdeck never writes over its inputs" in result.stderr
     assert workbook.read_bytes() == before
 
 
@@ -204,5 +204,5 @@ def test_next_month_per_rep_never_writes_over_the_input(tmp_path):
     assert run("sample", "--per-rep", reps, "--rows", 600).exit_code == 0
     before = (reps / "张伟.xlsx").read_bytes()
     result = run("next-month", reps / "张伟.xlsx", "--per-rep", reps)
-    assert result.exit_code == 2 and "is one of the inputs" in result.stderr
+    assert result.exit_code == 2 and "(the same file): salesdeck never writes over its inputs" in result.stderr
     assert (reps / "张伟.xlsx").read_bytes() == before

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Iterable
 
 from salesdeck.errors import SalesdeckError
+from salesdeck.filesafety import check_outputs, file_identity
 
-__all__ = ["InputError", "WORKBOOK_SUFFIXES", "find_workbooks", "same_file", "refuse_output_among_inputs"]
+__all__ = ["InputError", "WORKBOOK_SUFFIXES", "find_workbooks", "refuse_output_among_inputs"]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -23,25 +24,6 @@ class InputError(SalesdeckError):
     """The inputs or the output were named wrongly (nothing found, a file twice, output = input): exit 2."""
 
     exit_code = 2
-
-
-def _identity(path: Path) -> tuple:
-    """What makes two names the same file: device and inode (symlinks followed), else the resolved path."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return ("path", os.path.normcase(str(path.resolve())))
-    if stat.st_ino:
-        return ("inode", stat.st_dev, stat.st_ino)
-    return ("path", os.path.normcase(str(path.resolve())))
-
-
-def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
-    """Whether ``a`` and ``b`` name the same file (also one that does not exist yet, by its resolved path)."""
-    a, b = Path(a), Path(b)
-    if a.exists() and b.exists():
-        return _identity(a) == _identity(b)
-    return os.path.normcase(str(a.resolve())) == os.path.normcase(str(b.resolve()))
 
 
 def _is_workbook_name(path: Path) -> bool:
@@ -72,7 +54,7 @@ def find_workbooks(inputs: Iterable[str | os.PathLike]) -> list[Path]:
                 missing.append(str(item))
             candidates = [(m, f"{m} (matched by {item})") for m in matches if m.is_file() and _is_workbook_name(m)]
         for candidate, given in candidates:
-            identity = _identity(candidate)
+            identity = file_identity(candidate)
             if identity in seen:
                 twice.append(f"{seen[identity]} and {given}")
             else:
@@ -89,8 +71,5 @@ def find_workbooks(inputs: Iterable[str | os.PathLike]) -> list[Path]:
 
 
 def refuse_output_among_inputs(output: str | os.PathLike, inputs: Iterable[str | os.PathLike]) -> None:
-    """Raise InputError when ``output`` is one of ``inputs``: an input is never written over."""
-    for path in inputs:
-        if same_file(output, path):
-            raise InputError(f"the output {output} is one of the inputs ({path}); inputs are never written over",
-                             hint="write the result to a new file with -o")
+    """Refuse (exit 2) an ``output`` that is one of ``inputs``: an input is never written over."""
+    check_outputs({"the output": output}, {"an input": list(inputs)})
