@@ -53,10 +53,15 @@ class Issue:
         return f"{self.severity}: {self.where}{col}:{found} {text}"
 
 
-class NotAWorkbookError(SalesdeckError):
-    """The file is not a spreadsheet we can open at all (exit 2)."""
+class PackageError(SalesdeckError):
+    """A file salesdeck opens (workbook, template, import source) is refused before any part is parsed:
+    not an Office package, damaged, or unsafe (zip bomb, DTD/entities, malformed XML) (exit 2)."""
 
     exit_code = 2
+
+
+class NotAWorkbookError(PackageError):
+    """The file is not a spreadsheet we can open at all (exit 2)."""
 
 
 class WorkbookInvalidError(SalesdeckError):

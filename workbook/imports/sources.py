@@ -70,14 +70,10 @@ def _csv_rows(path: Path) -> list[list[object]]:
 
 
 def _sheet_rows(path: Path) -> list[list[object]]:
-    from python_calamine import CalamineWorkbook
+    """The first sheet with data, read by the workbook reader (every safety check of any file we open)."""
+    from salesdeck.workbook.read.raw import read_raw
 
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several types for broken files
-        raise NotAWorkbookError(f"{path.name}: cannot be read as a spreadsheet ({exc})") from None
-    for name in book.sheet_names:
-        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    for rows in read_raw(path).sheets.values():
         if any(any(v not in ("", None) for v in row) for row in rows):
             return [list(r) for r in rows]
     return []
