@@ -431,7 +431,7 @@ def _commission_blocks(ctx: _Ctx) -> list[ResultTable]:
     formats = {labels[m]: PCT for m in used["metric"]} | {ctx.L("score"): PCT} | {
         ctx.L(k): MONEY for k in ("bonus", "commission", "payout")}
     blocks = [ResultTable("commission", ctx.title("commission"), frame, formats, note)]
-    if len(used):
+    if len(used) and reps:  # no rep sold or had a target this month: no metrics to narrow down
         metrics = metrics[metrics["metric"].isin(set(used["metric"]))]
     if len(metrics):
         detail = metrics.assign(metric=metrics["metric"].map(labels))
