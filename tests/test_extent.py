@@ -147,3 +147,67 @@ def test_cells_named_apart_when_the_last_row_and_column_differ():
     xml = _sheet('<row r="1"><c r="XFD1"><v>1</v></c></row><row r="1048576"><c r="A1048576"><v>2</v></c></row>')
     with pytest.raises(NotAWorkbookError, match=r"reaches cells XFD1 \(column\) and A1048576 \(row\)"):
         _measure(xml, [1 << 20])
+
+
+# ------------------------------------------------------------------ .ods: positions by counting, repeats
+ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+
+def _ods(path: Path, tables: str) -> Path:
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NS} office:version="1.2">'
+               f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
+                   'manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/'
+                   'vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>', zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _ods_cell(kind: str, repeat: int) -> str:
+    times = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    return {"value": f'<table:table-cell office:value-type="float" office:value="7"{times}><text:p>7</text:p>'
+                     "</table:table-cell>",
+            "empty": f'<table:table-cell table:style-name="ce1"{times}/>'}[kind]
+
+
+@st.composite
+def ods_tables(draw):
+    rows = []
+    for _ in range(draw(st.integers(1, 12))):
+        cells = draw(st.lists(st.tuples(st.sampled_from(["value", "empty", "empty"]), st.integers(1, 40)), max_size=5))
+        times = draw(st.sampled_from([1, 1, 1, 2, 7, 300]))
+        repeat = f' table:number-rows-repeated="{times}"' if times > 1 else ""
+        rows.append(f"<table:table-row{repeat}>" + "".join(_ods_cell(k, n) for k, n in cells) + "</table:table-row>")
+    return '<table:table table:name="S">' + "".join(rows) + "</table:table>", draw(st.integers(7, 900))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=ods_tables())
+def test_an_ods_table_is_measured_as_calamine_lays_it_out(case, tmp_path):
+    from salesdeck.workbook.read.extent_ods import OdsExtent
+
+    table, chunk = case
+    path = _ods(tmp_path / "s.ods", table)
+    measured = OdsExtent("s.ods")
+    content = zipfile.ZipFile(path).read("content.xml")
+    for at in range(0, len(content), chunk):
+        measured.feed(content[at:at + chunk])
+    last = measured.table or measured.last_table
+    measured.finish()
+    assert (last.rows, last.cols) == _calamine_extent(path)
+
+
+def test_an_ods_cell_repeated_over_a_million_rows_is_refused(tmp_path):
+    from salesdeck.workbook.read.raw import read_raw
+
+    rows = ('<table:table table:name="订单"><table:table-row table:number-rows-repeated="1048000">'
+            + _ods_cell("value", 90) + "</table:table-row></table:table>")
+    path = _ods(tmp_path / "bomb.ods", rows)
+    assert path.stat().st_size < 2000
+    with pytest.raises(NotAWorkbookError, match=r"bomb\.ods: refused, sheet '订单' reaches cell CL1048000: .* "
+                                                r"94,320,000 cells"):
+        read_raw(path)

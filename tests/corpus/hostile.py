@@ -177,6 +177,23 @@ far_cell_prefixed = _with_cells(
 far_cells_without_references = _with_cells("far-cells-no-ref", b'<row r="1048576">' + b"<c><v>1</v></c>" * 16_384 + b"</row>")
 
 
+def ods_bomb(tmp: Path, valid: Path) -> Path:
+    """An 800-byte .ods file whose one valued cell is repeated 90 times in each of 1,048,000 rows."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2"><office:body>'
+               '<office:spreadsheet><table:table table:name="订单"><table:table-row table:number-rows-repeated="1048000">'
+               '<table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="90">'
+               "<text:p>1</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>"
+               "</office:document-content>")
+    path = tmp / "bomb.ods"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
 def malformed_styles(tmp: Path, valid: Path) -> Path:
     """A part every command parses (styles.xml) with a tag that is never closed."""
     return _rewrite(valid, tmp / "malformed-styles.xlsx",
@@ -210,6 +227,7 @@ HOSTILE = {
     "far cell with a namespace prefix": (far_cell_prefixed, "XFD1048576"),
     "far cells without references": (far_cells_without_references, "XFD1048576"),
     "sparse sheet, one far cell": (sparse_far_cell, "has a value at cell Z1048576, far from the rest"),
+    ".ods cell repeated over a million rows": (ods_bomb, "sheet '订单' reaches cell CL1048000"),
     "malformed XML in styles.xml": (malformed_styles, "part xl/styles.xml is not well-formed XML"),
     "entity declared in workbook.xml": (entity_in_workbook_part, "declares a DOCTYPE/ENTITY"),
 }

@@ -27,7 +27,7 @@ from typing import Callable
 
 from salesdeck.errors import NotAWorkbookError
 
-__all__ = ["SheetExtent", "MAX_SHEET_CELLS", "SPARSE_FREE_CELLS", "SPARSE_RATIO"]
+__all__ = ["Reach", "SheetExtent", "MAX_SHEET_CELLS", "SPARSE_FREE_CELLS", "SPARSE_RATIO", "cell_name"]
 
 #: At most this many cells laid out from A1 per sheet (1,048,576 rows x 32 columns; about 2 GB at worst).
 MAX_SHEET_CELLS = 1 << 25
@@ -50,18 +50,55 @@ _R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF_TEXT = re.compile(rb"([A-Za-z]*)(\d+)")
 
 
-class SheetExtent:
+class Reach:
+    """How far one sheet's filled cells reach (1-based last row and column, the cells that set them, how many
+    are filled) and the two rules on it."""
+
+    def __init__(self, file_name: str, where: Callable[[], str]) -> None:
+        self.file_name, self.where = file_name, where
+        self.rows = self.cols = 0
+        self.row_ref = self.col_ref = ""
+        self.filled = 0
+
+    @property
+    def cells(self) -> int:
+        """Cells laid out from A1."""
+        return self.rows * self.cols
+
+    def _note(self, row: int, col: int, ref: str) -> None:
+        """A filled cell at 1-based (row, col)."""
+        if row > self.rows:
+            self.rows, self.row_ref = row, ref
+        if col > self.cols:
+            self.cols, self.col_ref = col, ref
+
+    def _check(self, final: bool) -> None:
+        """Refuse past MAX_SHEET_CELLS at once; a sparse sheet once it is all measured (``final``)."""
+        if self.cells > MAX_SHEET_CELLS:
+            raise NotAWorkbookError(
+                f"{self.file_name}: refused, {self.where()} reaches {self._far_cells()}: laid out from A1 that is "
+                f"{self.rows:,} rows x {self.cols:,} columns = {self.cells:,} cells, more than the "
+                f"{MAX_SHEET_CELLS:,} salesdeck reads per sheet. {_HOW_TO_FIX}")
+        if final and self.cells > SPARSE_FREE_CELLS and self.cells > SPARSE_RATIO * self.filled:
+            raise NotAWorkbookError(
+                f"{self.file_name}: refused, {self.where()} has a value at {self._far_cells()}, far from the rest: "
+                f"laid out from A1 that is {self.cells:,} cells for {self.filled:,} filled ones. {_HOW_TO_FIX}")
+
+    def _far_cells(self) -> str:
+        if self.row_ref == self.col_ref:
+            return f"cell {self.row_ref}"
+        return f"cells {self.col_ref} (column) and {self.row_ref} (row)"
+
+
+class SheetExtent(Reach):
     """Measures one worksheet part fed chunk by chunk; raises NotAWorkbookError as soon as it is too big.
 
     ``where()`` names the sheet for messages (called only when refusing).
     """
 
     def __init__(self, file_name: str, where: Callable[[], str]) -> None:
-        self.file_name, self.where = file_name, where
+        super().__init__(file_name, where)
         self.active = False        # inside the part once <sheetData is seen
-        self.rows = self.cols = 0  # 1-based: the last row and column holding a value
-        self.row_ref = self.col_ref = ""
-        self.filled = 0
         self._pending = b""
         self._row_index = self._col_index = 0  # calamine's running position (0-based), for cells without r
 
@@ -90,11 +127,6 @@ class SheetExtent:
         self._pending = b""
         self._check(final=True)
 
-    @property
-    def cells(self) -> int:
-        """Cells laid out from A1."""
-        return self.rows * self.cols
-
     # ------------------------------------------------------------ measuring
     def _measure(self, buf: bytes) -> None:
         if _prefixed(buf):
@@ -108,13 +140,6 @@ class SheetExtent:
             self._every_cell(buf)
         self.filled += buf.count(b"</c>")
         self._follow_regular(buf)
-
-    def _note(self, row: int, col: int, ref: str) -> None:
-        """A filled cell at 1-based (row, col)."""
-        if row > self.rows:
-            self.rows, self.row_ref = row, ref
-        if col > self.cols:
-            self.cols, self.col_ref = col, ref
 
     def _take_last_cell(self, buf: bytes) -> None:
         """The last filled cell with a reference: where the sheet reaches when rows come in order."""
@@ -186,24 +211,7 @@ class SheetExtent:
                     row, col = int(found.group(2)) - 1, _column_number(found.group(1).upper()) - 1
             self._col_index = col + 1
             self.filled += 1
-            self._note(row + 1, col + 1, _cell_name(row, col))
-
-    # ------------------------------------------------------------ the rules
-    def _check(self, final: bool) -> None:
-        if self.cells > MAX_SHEET_CELLS:
-            raise NotAWorkbookError(
-                f"{self.file_name}: refused, {self.where()} reaches {self._far_cells()}: laid out from A1 that is "
-                f"{self.rows:,} rows x {self.cols:,} columns = {self.cells:,} cells, more than the "
-                f"{MAX_SHEET_CELLS:,} salesdeck reads per sheet. {_HOW_TO_FIX}")
-        if final and self.cells > SPARSE_FREE_CELLS and self.cells > SPARSE_RATIO * self.filled:
-            raise NotAWorkbookError(
-                f"{self.file_name}: refused, {self.where()} has a value at {self._far_cells()}, far from the rest: "
-                f"laid out from A1 that is {self.cells:,} cells for {self.filled:,} filled ones. {_HOW_TO_FIX}")
-
-    def _far_cells(self) -> str:
-        if self.row_ref == self.col_ref:
-            return f"cell {self.row_ref}"
-        return f"cells {self.col_ref} (column) and {self.row_ref} (row)"
+            self._note(row + 1, col + 1, cell_name(row, col))
 
 
 _HOW_TO_FIX = ("Delete what lies beyond your data (in Excel, Ctrl+End goes to the last cell in use) "
@@ -215,7 +223,7 @@ def _prefixed(buf: bytes) -> bool:
     return _PREFIXED.search(buf) is not None
 
 
-def _cell_name(row: int, col: int) -> str:
+def cell_name(row: int, col: int) -> str:
     """A1-style name of a 0-based cell (R1C1-style past any real column)."""
     return f"{_letters(col + 1).decode()}{row + 1}" if col < 18_278 else f"R{row + 1}C{col + 1}"
 

@@ -163,11 +163,13 @@ def _read_zip(path: Path, fmt: str, wanted: set[str] | None = None) -> tuple[dic
     gate = Gate()
     splitter = None
     with ThreadPoolExecutor(max_workers=1 + (pieces if big else 0), thread_name_prefix="calamine") as pool:
-        grids = pool.submit(_calamine_grids, path, big[0] if big else None, wanted=wanted, gate=gate, parts=parts)
+        # calamine reads every table of an .ods file as it opens it: only once the scan has passed the file
+        grids = pool.submit(_calamine_grids, path, big[0] if big else None, wanted=wanted, gate=gate,
+                            parts=parts) if fmt == "xlsx" else None
         split = (lambda zf: SheetSplitter(zf, big[1], big[0], pool, pieces)) if big else None
         try:
             errors, splitter = scan_zip(path, fmt, gate, big[1].filename if big else None, split)
-            sheets = grids.result()
+            sheets = grids.result() if grids is not None else _calamine_grids(path, wanted=wanted)
             if big:
                 rows = splitter.rows() if splitter is not None else None
                 sheets[big[0]] = rows if rows is not None else _calamine_grids(path, only=big[0])[big[0]]

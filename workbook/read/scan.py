@@ -2,7 +2,8 @@
 
 :func:`scan_zip` streams every member through :func:`salesdeck.ooxml.safety.member_chunks`
 (sizes, DTDs, well-formed XML), measures every worksheet with
-:class:`~salesdeck.workbook.read.extent.SheetExtent`, notes the cells stored
+:class:`~salesdeck.workbook.read.extent.SheetExtent` (an .ods file's tables with
+:class:`~salesdeck.workbook.read.extent_ods.OdsExtent`), notes the cells stored
 as Excel error values, and feeds the big sheet's chunks to the splitter.
 Each part it passes is announced on a :class:`Gate`; the thread running
 calamine parses a sheet only once its part has come through.
@@ -21,6 +22,7 @@ from salesdeck.ooxml.parts import sheet_parts
 from salesdeck.ooxml.safety import CHUNK, is_xml_part, member_chunks, open_zip
 from salesdeck.ooxml.xml import column_index
 from salesdeck.workbook.read.extent import SheetExtent
+from salesdeck.workbook.read.extent_ods import OdsExtent
 
 __all__ = ["Gate", "ScanRefused", "scan_zip"]
 
@@ -94,8 +96,10 @@ def _scan_member(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, fmt: str
     """One member through every check; the error cells it holds (worksheets only)."""
     part = info.filename
     is_sheet = sheet is not None or part.startswith("xl/worksheets/") and part.endswith(".xml")
-    extent = SheetExtent(name, lambda: f"sheet '{sheet}'" if sheet is not None else f"part {part}") \
-        if fmt == "xlsx" else None
+    if fmt == "xlsx":
+        extent = SheetExtent(name, lambda: f"sheet '{sheet}'" if sheet is not None else f"part {part}")
+    else:
+        extent = OdsExtent(name) if part == "content.xml" else None
     cells = _ErrorCells() if is_sheet else None
     well_formed = is_xml_part(part) and not is_sheet and part not in _DATA_PARTS
     for chunk in member_chunks(name, zf, info, well_formed=well_formed, error=NotAWorkbookError):
