@@ -37,9 +37,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from salesdeck.cli import author, batch, check, deck, excel, importing
+    from salesdeck.cli import author, batch, check, deck, excel, importing, metrics, preflight
 
-    for module in (author, check, importing, excel, deck, batch):
+    for module in (author, check, importing, metrics, excel, deck, preflight, batch):
         for command in module.COMMANDS:
             cli.add_command(command)
 

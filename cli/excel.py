@@ -45,23 +45,28 @@ def addin() -> None:
 @addin.command("build")
 @click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Folder to write salesdeck.xlam into.")
-@click.option("--interpreter", help="Full path of python.exe for Windows (default on Windows: this Python).")
-@click.option("--interpreter-mac", help="Full path of python for macOS (default on macOS: this Python).")
+@click.option("--interpreter", help="python.exe for Windows, written as given, e.g. "
+                                    "%LOCALAPPDATA%\\Programs\\Python\\Python312\\python.exe "
+                                    "[default: none: python on PATH, or each user's myaddin.conf].")
+@click.option("--interpreter-mac", help="python for macOS, written as given [default: none].")
 def build(out_dir: Path, interpreter: str | None, interpreter_mac: str | None) -> None:
-    """Build salesdeck.xlam: a 销售工具 ribbon tab with the Refresh button.
+    """Build salesdeck.xlam: the 销售工具 / Sales Tools ribbon (Refresh, Check,
+    Build deck) and every SD_* function.
 
     Install it in Excel via File > Options > Add-ins > Manage Excel Add-ins >
-    Browse (see docs/excel-setup.md). Keep the file name: the button runs
-    ``salesdeck.main()`` because the file is called salesdeck.xlam.
+    Browse (see docs/excel-setup.md). Nothing of this machine is written into
+    the add-in: without --interpreter it runs the python found on PATH.
     """
-    from salesdeck.addin.xlam import XLWINGS_VERSION, build_addin, default_interpreters
+    from salesdeck.addin.xlam import XLWINGS_VERSION, build_addin, user_specific
 
-    defaults = default_interpreters()
-    path = build_addin(out_dir, interpreter or defaults.get("Interpreter_Win"),
-                       interpreter_mac or defaults.get("Interpreter_Mac"))
+    path = build_addin(out_dir, interpreter, interpreter_mac)
     click.echo(str(path))
     click.echo(f"Built from xlwings {XLWINGS_VERSION}: install the same version where Excel runs "
                f"(pip install xlwings=={XLWINGS_VERSION}).")
+    for given in (interpreter, interpreter_mac):
+        if given and user_specific(given):
+            click.echo(f"Warning: {given} names one user's folder; for an add-in handed to others use "
+                       "%LOCALAPPDATA% or %USERPROFILE% in the path, or leave --interpreter out.", err=True)
 
 
 COMMANDS: list = [refresh, addin]

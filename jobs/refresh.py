@@ -7,6 +7,7 @@ from pathlib import Path
 
 from salesdeck.errors import OutputError
 from salesdeck.gc_tuning import fewer_passes
+from salesdeck.metrics import Metrics
 from salesdeck.results.sheet import RESULT_SHEET_NAMES, ResultTable
 from salesdeck.results.tables import compute_results, heading, summary_line
 from salesdeck.results.write import write_results
@@ -27,12 +28,16 @@ class Refreshed:
     """What a refresh wrote: the file, the model read and the tables computed."""
 
     path: Path
-    model: SalesWorkbook
+    metrics: Metrics
     tables: list[ResultTable]
 
     @property
+    def model(self) -> SalesWorkbook:
+        return self.metrics.model
+
+    @property
     def summary(self) -> str:
-        return summary_line(self.model, self.tables)
+        return summary_line(self.metrics, self.tables)
 
 
 @fewer_passes
@@ -54,7 +59,8 @@ def refresh_file(src: str | Path, out: str | Path | None = None, in_place: bool 
     with step("validate"):
         model = reader.parse_sheets(sheets, source=str(src))
     with step("compute"):
-        tables = compute_results(model)
+        metrics = Metrics(model)
+        tables = compute_results(metrics)
     openable = src.suffix.lower() in (".xlsx", ".xlsm")
     if out is None:
         out = src if in_place and openable else default_output(src)
@@ -63,8 +69,8 @@ def refresh_file(src: str | Path, out: str | Path | None = None, in_place: bool 
         raise OutputError(f"{Path(out).name}: a refreshed copy of {src.name} must end in {wanted}")
     lang = "en" if model.settings.language == "en" else "zh"
     with step("write"):
-        write_results(src, out, tables, lang, heading(model), sheets=None if openable else raw.sheets)
-    return Refreshed(Path(out), model, tables)
+        write_results(src, out, tables, lang, heading(metrics), sheets=None if openable else raw.sheets)
+    return Refreshed(Path(out), metrics, tables)
 
 
 def refresh_workbook(src: str | Path, out: str | Path | None = None, in_place: bool = False) -> Path:

@@ -64,6 +64,10 @@ class NotAWorkbookError(PackageError):
     """The file is not a spreadsheet we can open at all (exit 2)."""
 
 
+class NotADeckError(PackageError):
+    """The file is not a PowerPoint deck we can open (exit 2)."""
+
+
 class WorkbookInvalidError(SalesdeckError):
     """The workbook opened but has errors; ``issues`` lists every one."""
 

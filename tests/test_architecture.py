@@ -30,6 +30,8 @@ EXCEPTIONS = {
     # xlwings' ribbon VBA runs ``import salesdeck; salesdeck.main()``: the entry point must be in the root
     # package, and imports the ribbon lazily, only when Excel calls it.
     ("salesdeck/__init__.py", "salesdeck.addin.ribbon"),
+    # ``python -m salesdeck`` runs the command line: the root package's __main__ is the CLI's other door.
+    ("salesdeck/__main__.py", "salesdeck.cli"),
 }
 
 
@@ -99,7 +101,7 @@ def test_calc_is_pure():
     assert offenders == []
 
 
-@pytest.mark.xfail(strict=True, reason="results/tables.py and workbook/author/sample.py: split with the metrics layer")
+@pytest.mark.xfail(strict=True, reason="workbook/author/sample.py (519 lines) is rewritten with the realistic sample (issue 14)")
 def test_no_module_is_too_long():
     """Small modules with one job: none over 500 lines (data tables excepted)."""
     data_tables = {"workbook/contract.py", "generator/parts/labels.py", "workbook/author/sample_data.py"}

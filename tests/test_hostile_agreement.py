@@ -1,9 +1,10 @@
 """Every command that uses a workbook accepts and refuses what ``check`` does, and never shows a traceback.
 
-The whole hostile corpus (files refused before anything is parsed) goes through check, build, refresh and
-import: each exits 2 with the same ``Error: ...`` line. The broken-workbook corpus (files that open but hold
-bad values, issue 15's point 10 among them) goes through check, build and refresh: the same exit code, 1 for
-every case check refuses. Import edits one table, so it is only required to never crash on those.
+The whole hostile corpus (files refused before anything is parsed) goes through check, build, refresh,
+metrics and import: each exits 2 with the same ``Error: ...`` line. The broken-workbook corpus (files that open
+but hold bad values, issue 15's point 10 among them) goes through check, build, refresh and metrics: the same
+exit code, 1 for every case check refuses. Import edits one table, so it is only required to never crash on
+those.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ def _commands(path: Path, out: Path) -> dict[str, list[str]]:
         "check": ["check", str(path)],
         "build": ["build", str(path), "-o", str(out / "deck.pptx")],
         "refresh": ["refresh", str(path), "-o", str(out / "refreshed.xlsx")],
+        "metrics": ["metrics", str(path), "--json"],
         "import": ["import", str(source), "--into", str(path), "--as", "orders", "-o", str(out / "imported.xlsx")],
     }
 
 
-def _run_all(path: Path, out: Path, only=("check", "build", "refresh", "import")) -> dict:
+def _run_all(path: Path, out: Path, only=("check", "build", "refresh", "metrics", "import")) -> dict:
     results = {}
     for name, args in _commands(path, out).items():
         if name in only:
@@ -74,10 +76,10 @@ REFUSED_BY_CHECK = [name for name, (_, code) in build.MUTATIONS.items() if code 
 def test_check_build_and_refresh_refuse_the_same_workbooks(name, valid, tmp_path):
     path, code, expected = build.build_case(valid, name, tmp_path / "case.xlsx")
     results = _run_all(path, tmp_path)
-    assert [results[c].exit_code for c in ("check", "build", "refresh")] == [1, 1, 1], \
+    assert [results[c].exit_code for c in ("check", "build", "refresh", "metrics")] == [1, 1, 1, 1], \
         {c: r.output[-600:] for c, r in results.items()}
     if expected:
-        assert all(expected in results[c].output for c in ("check", "build", "refresh"))
+        assert all(expected in results[c].output for c in ("check", "build", "refresh", "metrics"))
     assert not (tmp_path / "deck.pptx").exists() and not (tmp_path / "refreshed.xlsx").exists()
     assert results["import"].exit_code in (0, 1)
 

@@ -147,3 +147,15 @@ def test_xml_in_ucs4_is_refused(template, tmp_path):
 def template_part(template: Path, part: str) -> bytes:
     with zipfile.ZipFile(template) as zf:
         return zf.read(part)
+
+
+def test_preflight_refuses_a_hostile_deck_like_any_package(template, tmp_path):
+    from salesdeck.generator.render.pdf import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("preflight asks for LibreOffice before it opens the deck")
+    deck = hostile.template_with_entity(tmp_path, template)
+    result = CliRunner().invoke(cli, ["preflight", str(deck)])
+    assert result.exit_code == 2
+    assert "Error: entity-template.pptx: refused, part ppt/slideMasters/slideMaster1.xml declares a DOCTYPE" \
+           in result.output

@@ -1,9 +1,9 @@
-"""What every part module needs: the model, the language, the titles, labels and source notes."""
+"""What every part module needs: the figures, the model, the language, the titles, labels and source notes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -11,54 +11,37 @@ from salesdeck.generator.parts import numfmt
 from salesdeck.generator.parts.labels import label
 from salesdeck.generator.parts.narrative import Narrative
 from salesdeck.generator.spec import SlideSpec
+from salesdeck.metrics import Metrics
+from salesdeck.metrics.statuses import Summary
+from salesdeck.metrics.sufficiency import Filled, enough_cases
 from salesdeck.workbook import contract
 from salesdeck.workbook.model import SalesWorkbook
 
-__all__ = ["Ctx", "report_month", "status_fill"]
-
-
-def report_month(model: SalesWorkbook) -> pd.Period:
-    """The month the deck reports on: Settings' month, else the month of the latest order/activity."""
-    if model.settings.month is not None:
-        return pd.Period(model.settings.month, freq="M")
-    for table, column in (("orders", "date"), ("activities", "month"), ("targets", "month"),
-                          ("complaints", "date"), ("receivables", "due_date")):
-        values = model.tables[table][column].dropna()
-        if len(values):
-            return pd.Period(values.max(), freq="M")
-    return pd.Period(pd.Timestamp.today(), freq="M")  # an empty workbook without a month
-
-
-def status_fill(status: str | None, due, as_of: pd.Timestamp):
-    """done green, delayed red, open past its due date red, in progress amber."""
-    if status == "done":
-        return "green"
-    if status == "delayed" or (not numfmt.is_blank(due) and pd.Timestamp(due) <= as_of):
-        return "red"
-    if status == "in_progress":
-        return "amber"
-    return None
+__all__ = ["Ctx"]
 
 
 @dataclass
 class Ctx:
-    """Shared state of one analysis run."""
+    """Shared state of one deck: the figures (``m``), the language and the narrative templates."""
 
-    model: SalesWorkbook
+    m: Metrics
     lang: str
     text: Narrative
-    month: pd.Period
-    previous: SalesWorkbook | None = None
-    _memo: dict = field(default_factory=dict, repr=False)
 
-    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """``compute()`` once per run for ``key`` (shared selections such as the month's orders; never mutate them)."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+    @property
+    def model(self) -> SalesWorkbook:
+        return self.m.model
+
+    @property
+    def previous(self) -> SalesWorkbook | None:
+        return self.m.previous
+
+    @property
+    def month(self) -> pd.Period:
+        return self.m.month
 
     # ------------------------------------------------------------ text
-    def t(self, key: str) -> str:
+    def label(self, key: str) -> str:
         """A fixed label in the deck's language."""
         return label(key, self.lang)
 
@@ -69,7 +52,7 @@ class Ctx:
     def choice(self, table: str, column: str, key: Any) -> str:
         """The display label of a choice key (e.g. "direct" -> 直营); blank -> 未填写/Not set."""
         if numfmt.is_blank(key):
-            return self.t("not_set")
+            return self.label("not_set")
         for c in contract.TABLES[table].column(column).choices:
             if c.key == key:
                 return c.label(self.lang)
@@ -87,6 +70,16 @@ class Ctx:
     def money(self, v: Any) -> str:
         return numfmt.money(v, self.lang)
 
+    def money_column(self, values: Any):
+        """A formatter printing every amount of one table column in one unit (see numfmt.money_column)."""
+        return numfmt.money_column(values, self.lang)
+
+    def rate(self, value: Any, cases: Any, decimals: int = 1) -> str:
+        """A rate, with its n when it rests on too few cases to compare ("40% (n=3)")."""
+        if enough_cases(cases):
+            return numfmt.pct(value, decimals)
+        return f"{numfmt.pct(value)} (n={numfmt.count(cases or 0)})"
+
     def month_text(self, period: pd.Period | None = None) -> str:
         return numfmt.month_label((period or self.month).start_time, self.lang)
 
@@ -96,7 +89,7 @@ class Ctx:
 
     @property
     def month_end(self) -> pd.Timestamp:
-        return self.month.end_time.normalize()
+        return self.m.month_end
 
     # ------------------------------------------------------------ notes
     def notes(self, sources: Iterable[tuple[str, str]], filters: Iterable[str] = (),
@@ -104,24 +97,53 @@ class Ctx:
         """Speaker notes: source ranges (table, column), filters and formulas, one kind a line."""
         sep = "；" if self.lang == "zh" else "; "
         ranges = [f"{self.model.where(t, c)} ({self.header(t, c)})" for t, c in sources]
-        lines = [f"{self.t('note_source')}: {sep.join(ranges)}"]
+        lines = [f"{self.label('note_source')}: {sep.join(ranges)}"]
         filters = [f for f in filters if f]
         if filters:
-            lines.append(f"{self.t('note_filter')}: {sep.join(filters)}")
+            lines.append(f"{self.label('note_filter')}: {sep.join(filters)}")
         formulas = [f for f in formulas if f]
         if formulas:
-            lines.append(f"{self.t('note_formula')}: {sep.join(formulas)}")
+            lines.append(f"{self.label('note_formula')}: {sep.join(formulas)}")
         return "\n".join(lines)
 
     def month_filter(self, table: str, column: str, period: pd.Period | None = None) -> str:
         """E.g. "日期 在 2026-10"."""
-        return f"{self.header(table, column)} {self.t('in')} {period or self.month}"
+        return f"{self.header(table, column)} {self.label('in')} {period or self.month}"
 
     def rag_formula(self) -> str:
         red, green = self.model.settings.rag_bands
-        return self.t("rag_formula").format(red=numfmt.pct(red), green=numfmt.pct(green))
+        return self.label("rag_formula").format(red=numfmt.pct(red), green=numfmt.pct(green))
 
     # ------------------------------------------------------------ empty slides
+    def status_notes(self, summary: Summary, names) -> list[str]:
+        """For the presenter: each item whose typed status contradicts its dates ("X: 已延期 but not yet due")."""
+        lines = []
+        for name, judged in zip(names, summary.judged):
+            if judged.note:
+                lines.append(self.label("status_" + judged.note).format(item=name))
+        return lines
+
+    def fill_hint(self, filled: Filled) -> str:
+        """E.g. 请在「订单」表填写“客户等级”列：本月31%的销售额未填写."""
+        if filled.table == "orders":
+            missing = self.label("missing_sales").format(share=numfmt.pct(1 - filled.share))
+        else:
+            missing = self.label("missing_rows").format(n=filled.rows_missing)
+        return self.label("fill_column").format(sheet=self.sheet(filled.table), column=self.header(filled.table,
+                                                                                                   filled.column),
+                                                missing=missing)
+
+    def judged_title(self, filled: Filled, title: str, subtitle: str) -> tuple[str, str]:
+        """``title`` when the column is filled enough to conclude from, else which column to fill."""
+        return (title, subtitle) if filled.sufficient else (self.fill_hint(filled), self.label("partial_column"))
+
+    def unfilled(self, topic: str, filled: Filled) -> SlideSpec:
+        """The slide of a breakdown whose column nobody filled: which column to fill, and no chart."""
+        title, _ = self.title("empty", topic=self.label(topic), reason=self.label("column_empty"),
+                              month=self.month.start_time)
+        return SlideSpec(kind="empty", title=title, bullets=[self.fill_hint(filled)],
+                         notes=f"{self.label('note_source')}: {self.model.where(filled.table, filled.column)}")
+
     def empty(self, topic: str, *tables: str, reason: str = "no_data") -> SlideSpec:
         """A slide saying there is no data this month and which sheet to fill."""
         sheets = []
@@ -129,10 +151,10 @@ class Ctx:
             name = self.sheet(table)
             if name not in sheets:
                 sheets.append(name)
-        title, _ = self.title("empty", topic=self.t(topic), reason=self.t(reason), month=self.month.start_time)
-        hint = self.t("fill_sheet").format(sheets="、".join(sheets) if self.lang == "zh" else ", ".join(sheets))
+        title, _ = self.title("empty", topic=self.label(topic), reason=self.label(reason), month=self.month.start_time)
+        hint = self.label("fill_sheet").format(sheets="、".join(sheets) if self.lang == "zh" else ", ".join(sheets))
         sources = []
         for table in tables:
             sources.append(f"{self.model.where(table)} ({contract.TABLES[table].title(self.lang)})")
         return SlideSpec(kind="empty", title=title, bullets=[hint],
-                         notes=f"{self.t('note_source')}: {'; '.join(sources)}")
+                         notes=f"{self.label('note_source')}: {'; '.join(sources)}")

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from salesdeck import calc
-from salesdeck.generator.parts import facts, numfmt
-from salesdeck.generator.parts.context import Ctx, status_fill
+from salesdeck.generator.parts import numfmt
+from salesdeck.generator.parts.context import Ctx
 from salesdeck.generator.spec import ChartSpec, KpiCard, PartSpec, Series, SlideSpec, TableSpec
-from salesdeck.workbook import contract
+from salesdeck.metrics.statuses import review, summarize
+from salesdeck.metrics.targets import TARGET_RULE
 
-__all__ = ["build", "region_attainment"]
+__all__ = ["build"]
 
 
 def build(ctx: Ctx) -> PartSpec:
@@ -19,63 +18,51 @@ def build(ctx: Ctx) -> PartSpec:
     slides: list[SlideSpec] = []
     if ctx.previous is not None:
         slides.append(review_slide(ctx))
-    month_orders = facts.month_orders(ctx)
-    if month_orders.empty:
+    if ctx.m.month_orders.empty:
         slides.append(ctx.empty("topic_performance", "orders"))
     else:
-        slides.append(kpi_slide(ctx, month_orders))
-        table = region_attainment(ctx, month_orders)
-        if table.empty:
+        slides.append(kpi_slide(ctx))
+        ranking = ctx.m.ranking("region")
+        if ranking.empty:
             slides.append(ctx.empty("topic_regions", "targets"))
         else:
-            slides.append(region_chart_slide(ctx, table))
-            slides.append(ranking_slide(ctx, table))
+            slides.append(region_chart_slide(ctx, ranking))
+            slides.append(ranking_slide(ctx, ranking))
         bridge = bridge_slide(ctx)
         if bridge is not None:
             slides.append(bridge)
-        slides.append(tier_slide(ctx, month_orders))
+        slides.append(tier_slide(ctx))
         slides.append(channel_slide(ctx))
-        slides.append(product_slide(ctx, month_orders))
-    return PartSpec(1, ctx.t("part1"), slides)
+        slides.append(product_slide(ctx))
+    return PartSpec(1, ctx.label("part1"), slides)
 
 
 # ---------------------------------------------------------------- KPIs
-def kpi_slide(ctx: Ctx, month_orders: pd.DataFrame) -> SlideSpec:
-    s = ctx.model.settings
-    actual = float(month_orders["amount"].sum())
-    targets = facts.targets_by(ctx.model.targets, ctx.month, "region")
-    target = float(targets.sum()) if len(targets) else None
-    att = calc.attainment(actual, target) if target else None
-    fill = calc.rag(att, s.rag_bands) if att is not None else None
-    change = calc.mom_yoy(facts.monthly_sales(facts.history_orders(ctx))).loc[ctx.month]
-    mom, yoy = _nan_none(change["mom"]), _nan_none(change["yoy"])
-    variance = actual - target if target else None
+def kpi_slide(ctx: Ctx) -> SlideSpec:
+    k = ctx.m.kpis
+    actual, target, att, fill, mom, yoy, variance = k.sales, k.target, k.attainment, k.rag, k.mom, k.yoy, k.variance
     kpis = [
-        KpiCard(ctx.t("kpi_sales"), ctx.money(actual),
-                f"{numfmt.delta(mom)} {ctx.t('mom')}" if mom is not None else ""),
-        KpiCard(ctx.t("kpi_target"), ctx.money(target),
-                f"{ctx.t('variance')} {_signed_money(ctx, variance)}" if variance is not None else ""),
-        KpiCard(ctx.t("kpi_attainment"), numfmt.pct(att), "", fill),
-        KpiCard(ctx.t("mom"), numfmt.delta(mom), f"{ctx.t('last_month')} {ctx.money(change['previous_month'])}",
+        KpiCard(ctx.label("kpi_sales"), ctx.money(actual),
+                f"{numfmt.delta(mom)} {ctx.label('mom')}" if mom is not None else ""),
+        KpiCard(ctx.label("kpi_target"), ctx.money(target),
+                f"{ctx.label('variance')} {_signed_money(ctx, variance)}" if variance is not None else ""),
+        KpiCard(ctx.label("kpi_attainment"), numfmt.pct(att), "", fill),
+        KpiCard(ctx.label("mom"), numfmt.delta(mom), f"{ctx.label('last_month')} {ctx.money(k.previous_month)}",
                 _sign_fill(mom)),
-        KpiCard(ctx.t("yoy"), numfmt.delta(yoy), f"{ctx.t('last_year')} {ctx.money(change['last_year'])}",
+        KpiCard(ctx.label("yoy"), numfmt.delta(yoy), f"{ctx.label('last_year')} {ctx.money(k.last_year)}",
                 _sign_fill(yoy)),
     ]
     title, subtitle = ctx.title("p1_kpis", month=ctx.month.start_time, actual=actual, target=target,
                                 attainment=att, rag=fill, variance=variance, mom=mom, yoy=yoy)
     notes = ctx.notes(
         [("orders", "amount"), ("orders", "date"), ("targets", "target"), ("targets", "month")],
-        [ctx.month_filter("orders", "date"), facts.TARGET_RULE[ctx.lang]],
-        [ctx.t("f_attainment"), ctx.rag_formula(), ctx.t("f_mom_yoy")] + _previous_note(ctx))
+        [ctx.month_filter("orders", "date"), TARGET_RULE[ctx.lang]],
+        [ctx.label("f_attainment"), ctx.rag_formula(), ctx.label("f_mom_yoy")] + _previous_note(ctx))
     return SlideSpec("kpis", title, subtitle, kpis=kpis, notes=notes)
 
 
 def _previous_note(ctx: Ctx) -> list[str]:
-    return [ctx.t("f_previous_orders")] if ctx.previous is not None else []
-
-
-def _nan_none(v) -> float | None:
-    return None if numfmt.is_blank(v) else float(v)
+    return [ctx.label("f_previous_orders")] if ctx.previous is not None else []
 
 
 def _sign_fill(v: float | None):
@@ -92,137 +79,113 @@ def _signed_money(ctx: Ctx, v: float | None) -> str:
 
 
 # ---------------------------------------------------------------- regions
-def region_attainment(ctx: Ctx, month_orders: pd.DataFrame) -> pd.DataFrame:
-    """Actual, target, attainment, RAG and deviation per region with a target, best first (ties by name)."""
-    targets = facts.targets_by(ctx.model.targets, ctx.month, "region")
-    targets = targets[targets > 0]
-    if targets.empty:
-        return pd.DataFrame()
-    actual = month_orders.groupby("region")["amount"].sum().reindex(targets.index, fill_value=0.0)
-    table = calc.attainment_table(actual, targets, ctx.model.settings.rag_bands)
-    table["deviation"] = calc.deviation_from_average(table["attainment"]) if table["attainment"].mean() else np.nan
-    table["name"] = [str(i) for i in table.index]
-    return table.sort_values(["attainment", "name"], ascending=[False, True], kind="stable")
-
-
-def region_chart_slide(ctx: Ctx, table: pd.DataFrame) -> SlideSpec:
+def region_chart_slide(ctx: Ctx, ranking) -> SlideSpec:
+    table = ranking.table
     scale = numfmt.money_scale(list(table["target"]) + list(table["actual"]), ctx.lang, ctx.model.settings.currency)
     chart = ChartSpec(
         "combo", [str(r) for r in table.index],
-        [Series(ctx.t("target"), scale.values(table["target"]), "column"),
-         Series(ctx.t("actual"), scale.values(table["actual"]), "column"),
-         Series(ctx.t("attainment"), [float(a) for a in table["attainment"]], "line")],
+        [Series(ctx.label("target"), scale.values(table["target"]), "column"),
+         Series(ctx.label("actual"), scale.values(table["actual"]), "column"),
+         Series(ctx.label("attainment"), [float(a) for a in table["attainment"]], "line")],
         number_format=scale.number_format, secondary_number_format="0%",
-        title=f"{ctx.t('chart_target_actual')} ({scale.unit})",
+        title=f"{ctx.label('chart_target_actual')} ({scale.unit})",
         point_fills=list(table["rag"]))
-    overall = calc.attainment(table["actual"].sum(), table["target"].sum())
     top, bottom = table.iloc[0], table.iloc[-1]
     title, subtitle = ctx.title(
         "p1_regions", top=str(table.index[0]), top_attainment=float(top["attainment"]),
-        bottom=str(table.index[-1]), bottom_attainment=float(bottom["attainment"]), overall=overall,
-        overall_rag=calc.rag(overall, ctx.model.settings.rag_bands),
+        bottom=str(table.index[-1]), bottom_attainment=float(bottom["attainment"]), overall=ranking.overall,
+        overall_rag=ranking.overall_rag,
         green=int((table["rag"] == "green").sum()), regions=len(table))
     notes = ctx.notes([("orders", "amount"), ("orders", "region"), ("targets", "target"), ("targets", "region")],
-                      [ctx.month_filter("orders", "date"), facts.TARGET_RULE[ctx.lang]],
-                      [ctx.t("f_attainment"), ctx.rag_formula()])
+                      [ctx.month_filter("orders", "date"), TARGET_RULE[ctx.lang]],
+                      [ctx.label("f_attainment"), ctx.rag_formula()])
     return SlideSpec("chart", title, subtitle, charts=[chart], notes=notes)
 
 
-def ranking_slide(ctx: Ctx, table: pd.DataFrame) -> SlideSpec:
+def ranking_slide(ctx: Ctx, ranking) -> SlideSpec:
+    table = ranking.table
     rows, fills = [], []
+    actual, target = ctx.money_column(table["actual"]), ctx.money_column(table["target"])
     for rank, (region, r) in enumerate(table.iterrows(), start=1):
-        rows.append([str(rank), str(region), ctx.money(r["actual"]), ctx.money(r["target"]),
-                     numfmt.pct(r["attainment"], 1), numfmt.delta(r["deviation"])])
+        rows.append([str(rank), str(region), actual(r["actual"]), target(r["target"]),
+                     numfmt.pct(r["attainment"], 1), numfmt.points(r["deviation"])])
         fills.append([None, None, None, None, r["rag"], "red" if r["deviation"] < 0 else None])
-    columns = [ctx.t("rank"), ctx.t("region"), ctx.t("actual"), ctx.t("target"), ctx.t("attainment"),
-               ctx.t("deviation")]
+    columns = [ctx.label("rank"), ctx.label("region"), ctx.label("actual"), ctx.label("target"), ctx.label("attainment"),
+               ctx.label("deviation")]
     top, bottom = table.iloc[0], table.iloc[-1]
     title, subtitle = ctx.title(
         "p1_ranking", top=str(table.index[0]), top_deviation=float(top["deviation"]),
         bottom=str(table.index[-1]), bottom_deviation=float(bottom["deviation"]),
-        average=float(table["attainment"].mean()), below=int((table["deviation"] < 0).sum()), regions=len(table))
+        average=ranking.overall, below=int((table["deviation"] < 0).sum()), regions=len(table))
     notes = ctx.notes([("orders", "amount"), ("orders", "region"), ("targets", "target")],
-                      [ctx.month_filter("orders", "date"), facts.TARGET_RULE[ctx.lang]],
-                      [ctx.t("f_attainment"), ctx.t("f_deviation"), ctx.rag_formula()])
+                      [ctx.month_filter("orders", "date"), TARGET_RULE[ctx.lang]],
+                      [ctx.label("f_attainment"), ctx.label("f_deviation"), ctx.rag_formula()])
     return SlideSpec("table", title, subtitle,
                      table=TableSpec(columns, rows, fills, ["c", "l", "r", "r", "r", "r"]), notes=notes)
 
 
 # ---------------------------------------------------------------- tiers
-def _in_choice_order(sums: pd.Series, table: str, column: str) -> pd.Series:
-    order = [c.key for c in contract.TABLES[table].column(column).choices]
-    keys = [k for k in order if k in sums.index] + sorted(k for k in sums.index if k not in order)
-    return sums.reindex(keys)
-
-
-def tier_slide(ctx: Ctx, month_orders: pd.DataFrame) -> SlideSpec:
-    frame = month_orders.assign(tier=month_orders["tier"].fillna("~"))
-    sums = _in_choice_order(frame.groupby("tier")["amount"].sum(), "orders", "tier")
-    positive = sums.clip(lower=0)
-    shares = calc.top_share(positive, len(positive))["share"] if positive.sum() > 0 else positive * np.nan
+def tier_slide(ctx: Ctx) -> SlideSpec:
+    filled = ctx.m.filled("orders", "tier")
+    if filled.empty:
+        return ctx.unfilled("topic_tiers", filled)
+    tiers = ctx.m.tiers
+    sums, shares = tiers.sums, tiers.shares.drop("~", errors="ignore")
     labels = [ctx.choice("orders", "tier", None if k == "~" else k) for k in sums.index]
     scale = numfmt.money_scale(sums, ctx.lang, ctx.model.settings.currency)
-    chart = ChartSpec("doughnut", labels, [Series(ctx.t("actual"), scale.values(sums))],
-                      number_format=scale.number_format, title=f"{ctx.t('chart_by_tier')} ({scale.unit})")
+    chart = ChartSpec("doughnut", labels, [Series(ctx.label("actual"), scale.values(sums))],
+                      number_format=scale.number_format, title=f"{ctx.label('chart_by_tier')} ({scale.unit})")
     top_key = shares.index[0] if len(shares) else None
     title, subtitle = ctx.title("p1_tiers", top=ctx.choice("orders", "tier", None if top_key == "~" else top_key),
                                 top_share=float(shares.iloc[0]) if len(shares) else None,
-                                shares={lab: float(shares.get(k, np.nan)) for lab, k in zip(labels, sums.index)})
+                                shares={lab: float(tiers.shares.get(k, np.nan)) for lab, k in zip(labels, sums.index)})
+    title, subtitle = ctx.judged_title(filled, title, subtitle)
     notes = ctx.notes([("orders", "amount"), ("orders", "tier")], [ctx.month_filter("orders", "date")],
-                      [ctx.t("f_share")])
+                      [ctx.label("f_share")])
     return SlideSpec("chart", title, subtitle, charts=[chart], notes=notes)
 
 
 # ---------------------------------------------------------------- bridge
 def bridge_slide(ctx: Ctx) -> SlideSpec | None:
     """Last month's sales, each region's change, this month's sales: a waterfall. None without last month."""
-    grid, previous = _last_two_months(ctx, "region")
-    before, now = float(grid[previous].sum()), float(grid[ctx.month].sum())
-    if not len(grid) or before == 0:
+    b = ctx.m.bridge
+    if b is None:
         return None
-    change = (grid[ctx.month] - grid[previous]).sort_values(ascending=False, kind="stable")
+    before, now, change, previous = b.before, b.now, b.change, b.previous
     scale = numfmt.money_scale([before, now], ctx.lang, ctx.model.settings.currency)
     categories = [ctx.month_text(previous)] + [str(r) for r in change.index] + [ctx.month_text()]
     chart = ChartSpec("waterfall", categories,
-                      [Series(ctx.t("mom"), scale.values([before, *change.to_list(), now]))],
-                      number_format=scale.number_format, title=f"{ctx.t('chart_bridge')} ({scale.unit})")
+                      [Series(ctx.label("mom"), scale.values([before, *change.to_list(), now]))],
+                      number_format=scale.number_format, title=f"{ctx.label('chart_bridge')} ({scale.unit})")
     top, bottom = change.index[0], change.index[-1]
     title, subtitle = ctx.title("p1_bridge", before=before, now=now, mom=(now - before) / before,
                                 top=str(top), top_change=float(change.iloc[0]),
                                 bottom=str(bottom), bottom_change=float(change.iloc[-1]))
     notes = ctx.notes([("orders", "amount"), ("orders", "region"), ("orders", "date")],
-                      [f"{ctx.header('orders', 'date')} {ctx.t('in')} {previous}, {ctx.month}"],
-                      [ctx.t("f_mom_yoy")])
+                      [f"{ctx.header('orders', 'date')} {ctx.label('in')} {previous}, {ctx.month}"],
+                      [ctx.label("f_mom_yoy")])
     return SlideSpec("chart", title, subtitle, charts=[chart], notes=notes)
 
 
 # ---------------------------------------------------------------- channels
-def _last_two_months(ctx: Ctx, by: str) -> tuple[pd.DataFrame, pd.Period]:
-    """Sales per ``by`` (rows) for last month and this month (columns), and last month's period."""
-    previous = ctx.month - 1
-    window = facts.history_in(ctx, previous, ctx.month)
-    frame = window.assign(m=facts.months_of(window["date"]))
-    grid = frame.pivot_table(index=by, columns="m", values="amount", aggfunc="sum", fill_value=0.0)
-    return grid.reindex(columns=[previous, ctx.month], fill_value=0.0), previous
-
-
 def channel_slide(ctx: Ctx) -> SlideSpec:
-    grid, previous = _last_two_months(ctx, "channel")
-    grid = _in_choice_order(grid[ctx.month], "orders", "channel").to_frame("now").join(grid[previous].rename("before"))
-    mom = {k: _nan_none(calc.mom_yoy(pd.Series([r["before"], r["now"]], index=pd.PeriodIndex([previous, ctx.month])))
-                        ["mom"].iloc[-1]) for k, r in grid.iterrows()}
+    filled = ctx.m.filled("orders", "channel")
+    if filled.empty:
+        return ctx.unfilled("topic_channels", filled)
+    ch = ctx.m.channels
+    grid, previous, mom, total = ch.grid, ch.previous, ch.mom, ch.total
     labels = [ctx.choice("orders", "channel", k) for k in grid.index]
     scale = numfmt.money_scale(list(grid["now"]) + list(grid["before"]), ctx.lang, ctx.model.settings.currency)
     chart = ChartSpec("column", labels,
                       [Series(ctx.month_text(previous), scale.values(grid["before"])),
                        Series(ctx.month_text(), scale.values(grid["now"]))],
-                      number_format=scale.number_format, title=f"{ctx.t('chart_by_channel')} ({scale.unit})")
-    total = grid["now"].sum()
-    rows = [[lab, ctx.money(r["now"]), ctx.money(r["before"]), numfmt.delta(mom[k]),
+                      number_format=scale.number_format, title=f"{ctx.label('chart_by_channel')} ({scale.unit})")
+    now, before = ctx.money_column(grid["now"]), ctx.money_column(grid["before"])
+    rows = [[lab, now(r["now"]), before(r["before"]), numfmt.delta(mom[k]),
              numfmt.pct(r["now"] / total, 1) if total else numfmt.BLANK]
             for lab, (k, r) in zip(labels, grid.iterrows())]
     fills = [[None, None, None, _sign_fill(mom[k]), None] for k in grid.index]
-    table = TableSpec([ctx.t("channel"), ctx.month_text(), ctx.month_text(previous), ctx.t("mom"), ctx.t("share")],
+    table = TableSpec([ctx.label("channel"), ctx.month_text(), ctx.month_text(previous), ctx.label("mom"), ctx.label("share")],
                       rows, fills, ["l", "r", "r", "r", "r"])
     ranked = sorted(((v, lab) for lab, v in zip(labels, mom.values()) if v is not None), key=lambda x: (-x[0], x[1]))
     largest = grid["now"].idxmax() if len(grid) else None
@@ -231,39 +194,39 @@ def channel_slide(ctx: Ctx) -> SlideSpec:
         worst=ranked[-1][1] if ranked else None, worst_mom=ranked[-1][0] if ranked else None,
         largest=ctx.choice("orders", "channel", largest),
         largest_share=float(grid["now"].max() / total) if total else None)
+    title, subtitle = ctx.judged_title(filled, title, subtitle)
     notes = ctx.notes([("orders", "amount"), ("orders", "channel"), ("orders", "date")],
-                      [f"{ctx.header('orders', 'date')} {ctx.t('in')} {previous}, {ctx.month}"],
-                      [ctx.t("f_mom_yoy")] + _previous_note(ctx))
+                      [f"{ctx.header('orders', 'date')} {ctx.label('in')} {previous}, {ctx.month}"],
+                      [ctx.label("f_mom_yoy")] + _previous_note(ctx))
     return SlideSpec("chart_table", title, subtitle, charts=[chart], table=table, notes=notes)
 
 
 # ---------------------------------------------------------------- products
-def product_slide(ctx: Ctx, month_orders: pd.DataFrame) -> SlideSpec:
-    sums = facts.sum_by(month_orders, "product").clip(lower=0)
-    if sums.sum() <= 0:
+def product_slide(ctx: Ctx) -> SlideSpec:
+    p = ctx.m.products
+    if p is None:
         return ctx.empty("topic_products", "orders")
-    top = calc.top_share(sums, 3)
-    lines = month_orders.groupby("product")["product_line"].first()
+    sums, top, lines = p.sums, p.top, p.lines
     catalogue = ctx.model.products.drop_duplicates("product").set_index("product")
     rows = []
+    value = ctx.money_column(top["value"])
     for rank, (product, r) in enumerate(top.iterrows(), start=1):
         stage = catalogue["lifecycle"].get(product) if len(catalogue) else None
         rows.append([str(rank), str(product), str(lines.get(product) or numfmt.BLANK),
                      ctx.choice("products", "lifecycle", stage) if not numfmt.is_blank(stage) else numfmt.BLANK,
-                     ctx.money(r["value"]), numfmt.pct(r["share"], 1)])
-    others = float(sums.sum() - top["value"].sum())
+                     value(r["value"]), numfmt.pct(r["share"], 1)])
     scale = numfmt.money_scale(sums, ctx.lang, ctx.model.settings.currency)
-    chart = ChartSpec("doughnut", [str(p) for p in top.index] + [ctx.t("others")],
-                      [Series(ctx.t("actual"), scale.values(list(top["value"]) + [others]))],
-                      number_format=scale.number_format, title=f"{ctx.t('chart_top_products')} ({scale.unit})")
-    table = TableSpec([ctx.t("rank"), ctx.t("product"), ctx.t("product_line"), ctx.t("lifecycle"), ctx.t("actual"),
-                       ctx.t("share")], rows, None, ["c", "l", "l", "l", "r", "r"])
+    chart = ChartSpec("doughnut", [str(p) for p in top.index] + [ctx.label("others")],
+                      [Series(ctx.label("actual"), scale.values(list(top["value"]) + [p.others]))],
+                      number_format=scale.number_format, title=f"{ctx.label('chart_top_products')} ({scale.unit})")
+    table = TableSpec([ctx.label("rank"), ctx.label("product"), ctx.label("product_line"), ctx.label("lifecycle"), ctx.label("actual"),
+                       ctx.label("share")], rows, None, ["c", "l", "l", "l", "r", "r"])
     title, subtitle = ctx.title("p1_products", top3_share=float(top["share"].sum()), first=str(top.index[0]),
                                 first_share=float(top["share"].iloc[0]), products=len(sums))
     sources = [("orders", "amount"), ("orders", "product")]
     if len(catalogue):
         sources.append(("products", "lifecycle"))
-    notes = ctx.notes(sources, [ctx.month_filter("orders", "date")], [ctx.t("f_top_share")])
+    notes = ctx.notes(sources, [ctx.month_filter("orders", "date")], [ctx.label("f_top_share")])
     return SlideSpec("chart_table", title, subtitle, charts=[chart], table=table, notes=notes)
 
 
@@ -272,32 +235,27 @@ def _previous_source(ctx: Ctx) -> str:
     """E.g. "计划!E2:E9 (上月工作簿 2026-09.xlsx)"."""
     where = ctx.previous.where("actions", "status")
     source = f" {ctx.previous.source}" if ctx.previous.source else ""
-    return f"{where} ({ctx.t('note_previous_workbook')}{source})"
+    return f"{where} ({ctx.label('note_previous_workbook')}{source})"
 
 
 def review_slide(ctx: Ctx) -> SlideSpec:
     prev = ctx.previous.actions
     if prev.empty:
         slide = ctx.empty("topic_review", "actions")
-        slide.notes = f"{ctx.t('note_source')}: {_previous_source(ctx)}"
+        slide.notes = f"{ctx.label('note_source')}: {_previous_source(ctx)}"
         return slide
-    current = {(r["action"], r["owner"]): r["status"] for _, r in ctx.model.actions.iterrows()}
-    rows, fills, statuses = [], [], []
-    ordered = prev.assign(_k=prev["due_date"].fillna(pd.Timestamp.max)).sort_values(
-        ["_k", "owner", "action"], kind="stable")
-    for _, r in ordered.iterrows():
-        status = current.get((r["action"], r["owner"]), r["status"])
-        statuses.append(status)
-        fill = status_fill(status, r["due_date"], ctx.month_end)
+    reviewed = review(prev, ctx.model.actions)
+    summary = summarize(reviewed, "due_date", ctx.month_end)
+    rows, fills = [], []
+    for (_, r), judged in zip(reviewed.iterrows(), summary.judged):
         rows.append([str(r["account"] or numfmt.BLANK), str(r["action"]), str(r["owner"]),
-                     numfmt.date(r["due_date"]), ctx.choice("actions", "status", status)])
-        fills.append([None, None, None, "red" if fill == "red" and status != "delayed" else None, fill])
-    done = sum(s == "done" for s in statuses)
-    delayed = sum(f[4] == "red" for f in fills)
+                     numfmt.date(r["due_date"]), ctx.choice("actions", "status", r["status"])])
+        fills.append([None, None, None, "red" if judged.late else None, judged.colour])
     table = TableSpec([ctx.header("actions", c) for c in ("account", "action", "owner", "due_date", "status")],
                       rows, fills, ["l", "l", "l", "c", "c"])
-    title, subtitle = ctx.title("p1_review", total=len(rows), done=done, late=delayed,
+    title, subtitle = ctx.title("p1_review", total=summary.total, done=summary.done, late=summary.late,
                                 month=(ctx.month - 1).start_time)
-    notes = "\n".join([f"{ctx.t('note_source')}: {_previous_source(ctx)}",
-                       f"{ctx.t('note_formula')}: {ctx.t('f_review')}"])
+    notes = "\n".join([f"{ctx.label('note_source')}: {_previous_source(ctx)}",
+                       f"{ctx.label('note_formula')}: {ctx.label('f_review')}",
+                       *ctx.status_notes(summary, reviewed["action"])])
     return SlideSpec("table", title, subtitle, table=table, notes=notes)

@@ -173,7 +173,8 @@ def _report_missing(located: dict, sheet_names: dict[str, str], log: IssueLog) -
 
 
 # ------------------------------------------------------------------ settings
-_LANGS = {"zh": ("zh", "中文", "简体中文", "汉语", "chinese", "cn", "zh-cn"), "en": ("en", "english", "英文", "英语")}
+#: What people type in Settings for each deck language (compared lower-case).
+LANGUAGE_NAMES = {"zh": ("zh", "中文", "简体中文", "汉语", "chinese", "cn", "zh-cn"), "en": ("en", "english", "英文", "英语")}
 
 
 def _read_settings(read: TableRead | None, log: IssueLog, settings_found: bool) -> model.Settings:
@@ -230,7 +231,7 @@ def _setting_value(key: str, value: object) -> object:
     default, type_ = contract.SETTING_DEFAULTS[key]
     if key == "language":
         text = values.parse_text(value).casefold()
-        for lang, names in _LANGS.items():
+        for lang, names in LANGUAGE_NAMES.items():
             if text in names:
                 return lang
         raise values.ParseError(f"{value!r} is not a language", "zh or en (中文 or English)")
