@@ -98,3 +98,22 @@ def test_the_far_cell_file_no_longer_kills_the_process(valid, tmp_path):
                               capture_output=True, text=True, timeout=120)
         assert proc.returncode == 2, (name, proc.returncode, proc.stderr[-2000:])
         assert "XFD1048576" in proc.stderr and "Traceback" not in proc.stderr, name
+
+
+def test_a_batch_reports_the_far_cell_file_and_builds_the_others(valid, tmp_path):
+    """In the issue the far cell took every batch worker down (0 of 8 decks, no report with --jobs 1)."""
+    import json
+    import shutil
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in (1, 2):
+        shutil.copy(valid, folder / f"rep{n}.xlsx")
+    hostile.far_cell(tmp_path, valid).rename(folder / "far.xlsx")
+    report = tmp_path / "report.json"
+    result = CliRunner().invoke(cli, ["batch", str(folder), "-o", str(tmp_path / "out"), "--jobs", "1",
+                                      "--report", str(report)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (tmp_path / "out" / "rep1.pptx").exists() and (tmp_path / "out" / "rep2.pptx").exists()
+    rows = {r["file"].rsplit("/", 1)[-1]: r for r in json.loads(report.read_text(encoding="utf-8"))["results"]}
+    assert rows["far.xlsx"]["status"] == "failed" and "XFD1048576" in rows["far.xlsx"]["error"]
