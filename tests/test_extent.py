@@ -107,10 +107,14 @@ def test_the_measured_extent_is_the_one_calamine_lays_out(case, tmp_path):
     assert (measured.rows, measured.cols) == _calamine_extent(_book(tmp_path / "s.xlsx", sheet_data))
 
 
-def test_a_big_regular_sheet_is_measured_exactly(tmp_path):
+def test_a_big_regular_sheet_is_measured_exactly(tmp_path, monkeypatch):
     rng = random.Random(5)
     rows = "".join(f'<row r="{r}" spans="1:13">' + "".join(f'<c r="{column_letter(c)}{r}" t="n"><v>{rng.random()}</v></c>'
                                                          for c in range(13)) + "</row>" for r in range(1, 20_001))
+    measured = _measure(_sheet(rows), [1 << 16])
+    assert (measured.rows, measured.cols, measured.filled) == (20_000, 13, 0)  # far below the sparse rule: not counted
+    assert measured.unmeasured // extent.MIN_CELL_BYTES >= 260_000 and measured.unmeasured < len(rows) + 100
+    monkeypatch.setattr(extent, "SPARSE_FREE_CELLS", 0)
     measured = _measure(_sheet(rows), [1 << 16])
     assert (measured.rows, measured.cols, measured.filled) == (20_000, 13, 260_000)
     assert (measured.row_ref, measured.col_ref) == ("M20000", "M1")  # the first cells to reach them

@@ -33,6 +33,9 @@ __all__ = ["Reach", "SheetExtent", "MAX_SHEET_CELLS", "SPARSE_FREE_CELLS", "SPAR
 MAX_SHEET_CELLS = 1 << 25
 #: A sheet up to this many cells (from A1) is read however sparse it is (about 250 MB at worst).
 SPARSE_FREE_CELLS = 1 << 22
+#: The fewest bytes a filled cell takes in a sheet's XML ('<c r="A1"><v>1</v></c>' is 22): while a sheet is far
+#: below SPARSE_FREE_CELLS its cells are not counted, and its bytes / this bound how many it can hold.
+MIN_CELL_BYTES = 20
 #: A bigger sheet may lay out at most this many cells per filled cell.
 SPARSE_RATIO = 16
 #: Text after the last '>' of a chunk kept for the next one; more than this is not a worksheet.
@@ -59,6 +62,7 @@ class Reach:
         self.rows = self.cols = 0
         self.row_ref = self.col_ref = ""
         self.filled = 0
+        self.unmeasured = 0  # bytes of cells not counted one by one (each filled cell takes at least MIN_CELL_BYTES)
 
     @property
     def cells(self) -> int:
@@ -79,10 +83,12 @@ class Reach:
                 f"{self.file_name}: refused, {self.where()} reaches {self._far_cells()}: laid out from A1 that is "
                 f"{self.rows:,} rows x {self.cols:,} columns = {self.cells:,} cells, more than the "
                 f"{MAX_SHEET_CELLS:,} salesdeck reads per sheet. {_HOW_TO_FIX}")
-        if final and self.cells > SPARSE_FREE_CELLS and self.cells > SPARSE_RATIO * self.filled:
+        most = self.filled + self.unmeasured // MIN_CELL_BYTES
+        if final and self.cells > SPARSE_FREE_CELLS and self.cells > SPARSE_RATIO * most:
+            count = f"at most {most:,}" if self.unmeasured else f"{most:,}"
             raise NotAWorkbookError(
                 f"{self.file_name}: refused, {self.where()} has a value at {self._far_cells()}, far from the rest: "
-                f"laid out from A1 that is {self.cells:,} cells for {self.filled:,} filled ones. {_HOW_TO_FIX}")
+                f"laid out from A1 that is {self.cells:,} cells for {count} filled ones. {_HOW_TO_FIX}")
 
     def _far_cells(self) -> str:
         if self.row_ref == self.col_ref:
@@ -138,7 +144,10 @@ class SheetExtent(Reach):
                 self._follow_tags(buf)
                 return
             self._every_cell(buf)
-        self.filled += buf.count(b"</c>")
+        if self.cells > SPARSE_FREE_CELLS:  # the sparse rule may come into play: count them
+            self.filled += buf.count(b"</c>")
+        else:
+            self.unmeasured += len(buf)
         self._follow_regular(buf)
 
     def _take_last_cell(self, buf: bytes) -> None:
@@ -244,21 +253,18 @@ def _ref(letters: bytes, digits: bytes) -> str:
 def _outside(rows: int, cols: int) -> re.Pattern:
     """A search for a cell tag not written '<c r="A1"' within ``cols`` columns and ``rows`` rows.
 
-    Written as one negative look-ahead over nested alternatives, so a cell inside costs one short
-    match: about as fast as finding the cells at all.
+    Written as one negative look-ahead over nested alternatives (as long as the last, then shorter,
+    which do not backtrack), so a cell inside costs one short match: about as fast as finding the cells.
     """
-    col = (b"[A-Z]{1,%d}|" % (len(_letters(cols)) - 1) if cols > 26 else b"") + \
-        _same_length_up_to(_letters(cols), b"[A-Z]", b"A") if cols else b"(?!)"
-    return re.compile(rb'<c(?! r="(?:' + col + rb')(?:' + _numbers_up_to(rows) + rb')")[\s/>]')
+    col = _up_to(_letters(cols), b"[A-Z]", b"A") if cols else b"(?!)"
+    row = _up_to(str(rows).encode(), rb"\d", b"0") if rows else b"(?!)"
+    return re.compile(rb'<c(?! r="(?:' + col + rb')(?:' + row + rb')")[\s/>]')
 
 
-def _numbers_up_to(n: int) -> bytes:
-    """Decimal numerals of at most ``n``."""
-    if n <= 0:
-        return b"(?!)"
-    digits = str(n).encode()
-    shorter = rb"\d{1,%d}|" % (len(digits) - 1) if len(digits) > 1 else b""
-    return shorter + _same_length_up_to(digits, rb"\d", b"0")
+def _up_to(text: bytes, any_char: bytes, low: bytes) -> bytes:
+    """Strings of ``any_char`` not after ``text`` in its numbering: as long and not bigger, or shorter."""
+    same = _same_length_up_to(text, any_char, low)
+    return same + b"|" + any_char + b"{1,%d}+" % (len(text) - 1) if len(text) > 1 else same
 
 
 def _same_length_up_to(text: bytes, any_char: bytes, low: bytes) -> bytes:

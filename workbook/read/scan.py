@@ -72,7 +72,8 @@ def scan_zip(path: Path, fmt: str, gate: Gate, split_member: str | None = None,
         with open_zip(path, NotAWorkbookError) as zf:
             sheets = {part: sheet for sheet, part in sheet_parts(zf).items()} if fmt == "xlsx" else {}
             errors: dict[str, dict[tuple[int, int], str]] = {}
-            for info in zf.infolist():
+            # smallest first: the small sheets are passed (and parsed) while the big one still streams
+            for info in sorted(zf.infolist(), key=lambda i: i.file_size):
                 if info.is_dir():
                     continue
                 sink = None
