@@ -53,16 +53,19 @@ class Issue:
         return f"{self.severity}: {self.where}{col}:{found} {text}"
 
 
-class NotAWorkbookError(SalesdeckError):
+class PackageError(SalesdeckError):
+    """A file salesdeck opens (workbook, template, import source) is refused before any part is parsed:
+    not an Office package, damaged, or unsafe (zip bomb, DTD/entities, malformed XML) (exit 2)."""
+
+    exit_code = 2
+
+
+class NotAWorkbookError(PackageError):
     """The file is not a spreadsheet we can open at all (exit 2)."""
 
-    exit_code = 2
 
-
-class NotADeckError(SalesdeckError):
+class NotADeckError(PackageError):
     """The file is not a PowerPoint deck we can open (exit 2)."""
-
-    exit_code = 2
 
 
 class WorkbookInvalidError(SalesdeckError):

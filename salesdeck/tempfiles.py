@@ -20,10 +20,12 @@ import functools
 import hashlib
 import os
 import re
+import secrets
 import shutil
 import socket
 import stat
 import tempfile
+import time
 import threading
 from pathlib import Path
 
@@ -148,9 +150,15 @@ def private_tempdir(kind: str) -> Path:
     with _own_lock:  # made and listed at once: a helper thread cannot make one the exit cleanup misses
         if _closed == os.getpid():
             raise RuntimeError("salesdeck is exiting: no new temp folder")
-        path = Path(tempfile.mkdtemp(prefix=f"salesdeck-{kind}-{_owner()}"))
-        _own_dirs.add(path)
-    return path
+        while True:
+            # listed before it exists: Ctrl-C between making and listing it would leave it behind
+            path = Path(tempfile.gettempdir()) / f"salesdeck-{kind}-{_owner()}{secrets.token_hex(4)}"
+            _own_dirs.add(path)
+            try:
+                path.mkdir(mode=0o700)
+                return path
+            except FileExistsError:
+                _own_dirs.discard(path)
 
 
 def remove_own_tempdirs() -> None:
@@ -161,7 +169,16 @@ def remove_own_tempdirs() -> None:
         mine = [p for p in _own_dirs if _created_here(p)]
         _own_dirs.clear()
     for path in mine:
+        _remove_folder(path)
+
+
+def _remove_folder(path: Path, tries: int = 20) -> None:
+    """Remove ``path``; again, briefly, while a helper thread that has not stopped yet still writes into it."""
+    for _ in range(tries):
         shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            return
+        time.sleep(0.05)
 
 
 def _created_here(path: Path) -> bool:

@@ -145,7 +145,7 @@ def test_a_2_gb_source_is_refused_without_being_read(template, tmp_path, content
                            "orders"], capture_output=True, text=True, timeout=120)
     code, first_line, peak_mb = done.stdout.strip().splitlines()
     assert code == "2" and message in first_line, done.stdout + done.stderr
-    assert int(peak_mb) < 400  # reading it whole would take over 2,000 MB
+    assert int(peak_mb) < 1000  # reading it whole takes over 2,000 MB; the interpreter and libraries alone 90-450
 
 
 # ---------------------------------------------------------------- 10: control characters
@@ -155,11 +155,11 @@ def test_a_control_character_in_a_value_skips_that_row_with_its_place(template, 
     out = tmp_path / "out.xlsx"
     result = run("import", source, "--into", template, "--as", "orders", "--month", "2026-10", "-o", out)
     assert result.exit_code == 0, result.output
-    assert ("skipped 1 (control character: e.g. customer '远航\\x07科技' (column '客户') holds U+0007, which a workbook "
-            "cannot hold; remove it from the export): orders.csv row 2") in result.stdout
+    assert ("skipped 1 (bad customer: e.g. customer '远航\\x07科技' (contains an invisible control character (U+0007) "
+            "that garbles slides and file names; retype the text without it)): orders.csv row 2") in result.stdout
     assert read_workbook(out, strict=False).orders["customer"].tolist() == ["金桥"]
     alone = _csv(tmp_path / "bell.csv", [["SO1", "2026-10-03", "张\x07伟", "华东", "直营", "远航", "X3", "终端", "100"]])
     refused = run("import", alone, "--into", template, "--as", "orders", "--month", "2026-10")
     assert refused.exit_code == 1 and refused.exception is None or isinstance(refused.exception, SystemExit)
-    assert refused.stderr.startswith("Error: nothing to import: every row was skipped (1 control character)")
-    assert "bell.csv row 2: control character: rep '张\\x07伟'" in refused.stderr
+    assert refused.stderr.startswith("Error: nothing to import: every row was skipped (1 bad rep)")
+    assert "bell.csv row 2: bad rep: rep '张\\x07伟' (contains an invisible control character (U+0007)" in refused.stderr

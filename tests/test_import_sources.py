@@ -91,7 +91,7 @@ def test_binary_file_named_csv_is_not_a_source(tmp_path):
 def test_broken_spreadsheet_is_not_a_workbook(tmp_path):
     path = tmp_path / "orders.xlsx"
     path.write_bytes(b"not a zip at all")
-    with pytest.raises(NotAWorkbookError, match="orders.xlsx: cannot be read as a spreadsheet"):
+    with pytest.raises(NotAWorkbookError, match="orders.xlsx: a plain text file, not an Excel workbook"):
         read_source(path)
 
 

@@ -154,7 +154,7 @@ def test_not_a_deck_exits_2(tmp_path):
     path.write_text("not a zip")
     result = CliRunner().invoke(cli, ["preflight", str(path)])
     assert result.exit_code == 2
-    assert "Error: notes.pptx is not a PowerPoint deck" in result.stderr
+    assert "Error: notes.pptx: not a PowerPoint deck" in result.stderr
 
 
 def test_without_libreoffice_it_says_so_and_exits_2(tmp_path, monkeypatch):

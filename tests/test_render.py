@@ -9,7 +9,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.util import Emu
 
-from salesdeck.errors import TemplateError
+from salesdeck.errors import PackageError
 from salesdeck.generator.render.deck import render_deck
 from salesdeck.generator.spec import ChartSpec, DeckSpec, KpiCard, PartSpec, Series, SlideSpec, TableSpec
 from tests.fixtures import templates
@@ -276,12 +276,13 @@ def test_layouts_are_chosen_by_type_not_position(tmp_path):
     assert names[titles(prs).index("华东最高")] == "Title Only"
 
 
-@pytest.mark.parametrize("content, message", [(b"", "not a PowerPoint file"), (b"PK\x03\x04broken", "not a PowerPoint file")])
+@pytest.mark.parametrize("content, message", [(b"", "company.pptx: not a PowerPoint file"),
+                                              (b"PK\x03\x04broken", "company.pptx: damaged or truncated file")])
 def test_broken_template_is_a_clear_error(tmp_path, content, message):
     template = tmp_path / "company.pptx"
     template.write_bytes(content)
     out = tmp_path / "deck.pptx"
-    with pytest.raises(TemplateError, match=message):
+    with pytest.raises(PackageError, match=message):  # the checks of every package salesdeck opens (exit 2)
         render_deck(make_spec(), out, template=template)
     assert not out.exists()
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from salesdeck.errors import TemplateError
 from salesdeck.generator.parts import numfmt
+from salesdeck.generator.parts.sandbox import BoundedEnvironment, ConfinedLoader, render_bounded
 
 __all__ = ["Narrative", "DEFAULT_DIR"]
 
@@ -32,18 +32,18 @@ DEFAULT_DIR = Path(str(importlib.resources.files("salesdeck.templates") / "narra
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(lang: str, search_path: tuple[str, ...]) -> SandboxedEnvironment:
+def _environment(lang: str, search_path: tuple[str, ...]) -> BoundedEnvironment:
     """One environment per language and folder, so templates compile once per process
     (the loader still notices a template edited on disk)."""
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(list(search_path), encoding="utf-8"),
+    env = BoundedEnvironment(
+        loader=ConfinedLoader(list(search_path), encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=False,  # keep the newline after a block tag at a line end: line 2 is the subtitle
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update({
+    env.add_filters({
         "money": lambda v: numfmt.money(v, lang),
         "num": numfmt.number,
         "count": numfmt.count,
@@ -97,12 +97,21 @@ class Narrative:
         filename = f"{name}.j2"
         try:
             template = self.env.get_template(filename)
-            return template.render(**context).strip()
-        except jinja2.TemplateNotFound:
-            raise TemplateError(f"narrative template {filename} not found for language {self.lang!r}") from None
+            return render_bounded(template, context).strip()
+        except jinja2.TemplateNotFound as exc:
+            if exc.name in (filename, None):
+                raise TemplateError(f"narrative template {filename} not found for language {self.lang!r}") from None
+            where, line = _template_line(exc, filename)
+            raise TemplateError(f"{where}, line {line}: includes '{exc.name}', which is not in the narrative "
+                                "folder") from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"{exc.filename or filename}, line {exc.lineno}: {exc.message}") from None
-        except (jinja2.UndefinedError, jinja2.exceptions.SecurityError, TypeError, ValueError) as exc:
+        except RecursionError as exc:
+            where, line = _template_line(exc, filename)
+            raise TemplateError(f"{where}, line {line}: calls nest too deep (a macro or include that calls itself "
+                                "without end?)") from None
+        except (jinja2.UndefinedError, jinja2.exceptions.SecurityError, TypeError, ValueError, ArithmeticError,
+                LookupError) as exc:
             where, line = _template_line(exc, filename)
             raise TemplateError(f"{where}, line {line}: {exc}") from None
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from salesdeck.errors import NotADeckError, OutputError
+from salesdeck.ooxml.safety import check_package
 from salesdeck.generator.render.pdf import OfficeMissingError, find_soffice
 from salesdeck.generator.preflight import pdfwords
 from salesdeck.generator.preflight.chart_checks import check_chart
@@ -31,8 +31,8 @@ def preflight(deck: str | Path) -> Report:
             "cannot preflight: LibreOffice is not installed, and preflight checks what it draws",
             hint="install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-impress poppler-utils) "
                  "or set SALESDECK_SOFFICE to its soffice program")
-    if not zipfile.is_zipfile(deck):
-        raise NotADeckError(f"{deck.name} is not a PowerPoint deck (expected a .pptx file)")
+    # the checks every package salesdeck opens goes through: zip bombs, DTDs, malformed XML
+    check_package(deck, kind="a PowerPoint deck (expected a .pptx file)", error=NotADeckError)
     try:
         views = read_deck(deck)
     except Exception as exc:  # python-pptx raises several types for broken packages

@@ -20,6 +20,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
 
 from salesdeck.errors import TemplateError
+from salesdeck.ooxml.safety import check_package
 from salesdeck.generator.render.pptx_internals import remember_partnames, remove_slides, replace_part_blob
 
 __all__ = ["Layouts", "open_presentation", "pick_layouts", "WIDE", "TALL"]
@@ -66,8 +67,6 @@ def open_presentation(template: Path | None):
         template = Path(template)
         if not template.is_file():
             raise TemplateError(f"template {template} does not exist", hint="pass a .pptx or .potx file")
-        if not zipfile.is_zipfile(template):
-            raise TemplateError(f"template {template.name} is not a PowerPoint file (expected .pptx or .potx)")
         stat = template.stat()
         blob = _template_package(str(template.resolve()), stat.st_mtime_ns, stat.st_size)
     prs = Presentation(io.BytesIO(blob))
@@ -87,6 +86,7 @@ def _default_package() -> bytes:
 @functools.lru_cache(maxsize=4)
 def _template_package(path: str, mtime_ns: int, size: int) -> bytes:
     template = Path(path)
+    check_package(template, kind="a PowerPoint file (expected .pptx or .potx)")  # zip bombs, DTDs, broken XML
     try:
         prs = Presentation(_as_presentation(template))
     except Exception as exc:  # python-pptx raises several types for broken packages

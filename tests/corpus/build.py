@@ -250,6 +250,27 @@ def _no_month(wb):
     return "the report month (报告月份 / Report month) is missing in Settings"
 
 
+def _setting(key: str, value):
+    """Type ``value`` into a setting's value cell; the output must name that cell."""
+    def mutate(wb):
+        ws = sheet_of(wb, "settings")
+        row, col = locate(ws, "settings", "setting")
+        for r in range(row + 1, ws.max_row + 1):
+            found = contract.find_choice(contract.SETTING_KEYS, ws.cell(r, col).value)
+            if found is not None and found.key == key:
+                ws.cell(r, col + 1).value = value
+                return where(ws, ws.cell(r, col + 1))
+        raise KeyError(key)
+    return mutate
+
+
+def _two_huge_amounts(wb):
+    ws, first = data_cell(wb, "orders", "amount", 0)
+    _, second = data_cell(wb, "orders", "amount", 1)
+    first.value = second.value = 1e308
+    return where(ws, first)
+
+
 #: name -> (mutation, exit code); the mutation returns the text the output must contain (or None).
 MUTATIONS: dict[str, tuple[Callable, int]] = {
     "text in amount": (_set("orders", "amount", "abc"), 1),
@@ -269,6 +290,14 @@ MUTATIONS: dict[str, tuple[Callable, int]] = {
     "title row, reordered columns, trailing spaces": (_title_and_reorder, 0),
     "blank rows inside": (_blank_rows_inside, 0),
     "12,000元 in amount": (_amount_text, 0),
+    # issue 15 point 10: each gave a traceback in build or refresh while check said OK
+    "company name of 300 characters": (_setting("company", "A" * 300), 1),
+    "control character in the company": (_setting("company", "ABC_x0007_公司"), 1),  # Excel's escape for \x07
+    "text-direction override in the presenter": (_setting("presenter", "王\u202e磊"), 1),
+    "text-direction override in a rep's name": (_set("orders", "rep", "李\u202e强"), 1),
+    "report month 9999-12 typed as text": (_setting("month", "9999-12"), 1),
+    "report month 0001-01 typed as text": (_setting("month", "0001-01"), 1),
+    "two amounts of 1e308": (_two_huge_amounts, 1),
 }
 
 

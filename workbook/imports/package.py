@@ -55,6 +55,7 @@ class PackageTarget(Target):
     @classmethod
     def open(cls, path: Path, table: str) -> "PackageTarget":
         if path.suffix.lower() not in EDITABLE:
+            read_raw(path)  # a file the reader refuses (an .ods bomb...) is refused in its words
             raise CannotEdit("not an .xlsx/.xlsm workbook")
         try:
             check_package(path)  # sizes and kind first: the Tables are looked up in parts not yet read

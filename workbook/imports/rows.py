@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from salesdeck.ooxml.xml import ILLEGAL_XML
 from salesdeck.workbook import contract
 from salesdeck.workbook.imports.dates import read_dates
 from salesdeck.workbook.imports.duplicates import row_ids
@@ -65,7 +64,6 @@ def parse_rows(source: SourceTable, matched: dict[str, int], plan: Mapping, tabl
     for index, stage in unknown_rows.items():
         out.add(index, f"unknown stage: {stage!r} is not in the stage table")
         out.unknown_stages[stage] += 1
-    _control_characters(raw, source, matched, out)
     for key, text in plan.values.items():
         if key in spec.keys:
             raw[key] = [text] * n
@@ -110,18 +108,6 @@ def parse_rows(source: SourceTable, matched: dict[str, int], plan: Mapping, tabl
         frame["__sig"] = ["\x1f".join("" if v is None else str(v) for v in row) for row in source.rows]
     out.frame = frame.drop(index=list(out.bad)).reset_index(drop=True)
     return out
-
-
-def _control_characters(raw: dict[str, list], source: SourceTable, matched: dict[str, int], out: ParsedRows) -> None:
-    """A cell with a control character (a bell, a NUL) is a bad row: a workbook cannot hold it."""
-    for key, cells in raw.items():
-        if not ILLEGAL_XML.search("\n".join(v for v in cells if isinstance(v, str))):
-            continue  # one search per column in the usual case
-        for index, value in enumerate(cells):
-            found = ILLEGAL_XML.search(value) if isinstance(value, str) else None
-            if found:
-                out.add(index, f"control character: {key} {value!r} (column {source.headers[matched[key]]!r}) holds "
-                               f"U+{ord(found.group(0)):04X}, which a workbook cannot hold; remove it from the export")
 
 
 def _map_stages(stage_values: list, probabilities: list | None, stages: StageMapper, source: SourceTable,

@@ -89,14 +89,10 @@ def _csv_rows(path: Path) -> list[list[object]]:
 
 
 def _sheet_rows(path: Path) -> list[list[object]]:
+    """The first sheet with data, read by the workbook reader (every safety check of any file we open)."""
     from salesdeck.workbook.read.raw import read_raw
 
-    try:
-        sheets = read_raw(path).sheets
-    except NotAWorkbookError as exc:
-        reason = str(exc).removeprefix(f"{path.name}: ")
-        raise NotAWorkbookError(f"{path.name}: cannot be read as a spreadsheet ({reason})") from None
-    for rows in sheets.values():
+    for rows in read_raw(path).sheets.values():
         if any(any(v not in ("", None) for v in row) for row in rows):
             return [list(r) for r in rows]
     return []

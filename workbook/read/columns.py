@@ -17,7 +17,8 @@ import pandas as pd
 from salesdeck.workbook import contract
 from salesdeck.workbook.read.raw import EXCEL_ERRORS
 from salesdeck.workbook.read.values import (
-    ParseError, Problem, expected_for, parse_choice, parse_date, parse_int, parse_month, parse_number, parse_rate, parse_stage, parse_text,
+    INVISIBLE, ParseError, Problem, expected_for, invisible_character, parse_choice, parse_date, parse_int, parse_month,
+    parse_number, parse_rate, parse_stage, parse_text,
 )
 
 __all__ = ["ParsedColumn", "parse_column"]
@@ -55,8 +56,27 @@ def parse_column(values, column: contract.Column) -> ParsedColumn:
     if kind == "stage":
         return _generic_column(values, column, parse_stage)
     if _plain_text(values):
-        return ParsedColumn(pd.Series(_object_array(values), dtype=object), np.zeros(len(values), dtype=bool), [])
-    return _generic_column(values, column, _fast_text)
+        parsed = ParsedColumn(pd.Series(_object_array(values), dtype=object), np.zeros(len(values), dtype=bool), [])
+    else:
+        parsed = _generic_column(values, column, _fast_text)
+    return _visible_text(parsed)
+
+
+def _visible_text(parsed: ParsedColumn) -> ParsedColumn:
+    """Texts holding a control or text-direction character are problems, as in parse_text (the fast
+    paths above keep plain text as it is; one search over the whole column finds whether any has one)."""
+    texts = parsed.values.tolist()
+    if INVISIBLE.search("\n".join(v for v in texts if type(v) is str)) is None:
+        return parsed
+    problems = list(parsed.problems)
+    out = parsed.values.copy()
+    for pos, text in enumerate(texts):
+        found = INVISIBLE.search(text) if type(text) is str else None
+        if found:
+            error = invisible_character(found.group())
+            problems.append(Problem(pos, text, error.expected, error.message))
+            out.iat[pos] = None
+    return ParsedColumn(out, parsed.blank, sorted(problems, key=lambda p: p.pos))
 
 
 def _plain_text(values) -> bool:

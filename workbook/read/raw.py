@@ -1,38 +1,36 @@
 """Open a spreadsheet file safely and return its sheets as raw grids.
 
 Before anything is handed to python-calamine the file is sniffed and, for zip
-based formats (xlsx, xlsm, ods), the central directory is checked: member
-count, declared sizes and compression ratio (zip bombs). Then, while calamine
-parses the sheets in a worker thread (it releases the GIL, so this uses a
-second core), every member is streamed once with bounded memory: actual sizes
-must match the declared ones, any XML part that declares a ``<!DOCTYPE`` is
-refused (so no entity is ever resolved), and cells stored as Excel error
-values (``t="e"``, which calamine returns as ``''``) are noted so the grid can
-show them as ``#DIV/0!``, ``#N/A``, ... Running the two together is safe
-because calamine itself stops at a member's declared size ("File is larger
-than its declared uncompressed size"), and the declared sizes were checked
-first; when the scan refuses the file its reason wins and the grids are
-dropped. A sheet big enough to dominate the read (over ``SPLIT_MIN_BYTES`` of
-XML) is handed, chunk by chunk as the scan streams it, to
-:class:`~salesdeck.workbook.read.split.SheetSplitter`, which has calamine parse
-it in pieces on every core and joins them into the same grid.
+based formats (xlsx, xlsm, ods), the package goes through the checks every
+package salesdeck opens goes through (:mod:`salesdeck.ooxml.safety`): member
+count, declared sizes and compression ratio (zip bombs), then every member
+streamed once with bounded memory: actual sizes must match the declared ones,
+any XML part that declares a ``<!DOCTYPE`` is refused (so no entity is ever
+resolved), the XML parts other than the sheets and shared strings must be
+well-formed. While it streams, each worksheet is measured
+(:class:`~salesdeck.workbook.read.extent.SheetExtent`): a sheet whose cells
+reach too far is refused before calamine lays it out, so calamine parses a
+sheet only once the scan has passed it, in a thread of its own while the scan
+goes on with the next parts. Cells stored as Excel error values (``t="e"``,
+which calamine returns as ``''``) are noted so the grid can show them as
+``#DIV/0!``, ``#N/A``, ... A sheet big enough to dominate the read (over
+``SPLIT_MIN_BYTES`` of XML) is handed, chunk by chunk as the scan passes it,
+to :class:`~salesdeck.workbook.read.split.SheetSplitter`, which has calamine
+parse it in pieces on every core and joins them into the same grid.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from salesdeck.background import in_background
 from salesdeck.errors import NotAWorkbookError
-from salesdeck.ooxml.parts import declares_dtd, sheet_parts
-from salesdeck.ooxml.xml import column_index
+from salesdeck.ooxml.parts import sheet_parts
+from salesdeck.ooxml.safety import ZIP_MAGIC, check_directory, open_zip
+from salesdeck.workbook.read.scan import Gate, ScanRefused, scan_zip
 from salesdeck.workbook.read.split import SheetSplitter
 
 #: Values Excel shows for a failed formula; the reader refuses them in any column.
@@ -41,18 +39,7 @@ EXCEL_ERRORS = frozenset({
     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!",
 })
 
-MAX_MEMBER_BYTES = 1 << 30          # 1 GiB uncompressed per zip member
-MAX_TOTAL_BYTES = 2 << 30           # 2 GiB uncompressed in all
-RATIO_FLOOR_BYTES = 50 << 20        # ratios only matter above ~50 MB
-MAX_RATIO = 100                     # uncompressed : compressed
-MAX_MEMBERS = 10_000
-CHUNK = 1 << 20
-
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
-_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
@@ -89,7 +76,7 @@ def read_raw(path: str | Path, sheets: Iterable[str] | None = None) -> RawWorkbo
     if head.startswith(_OLE_MAGIC):
         _check_ole(path)
         return RawWorkbook(str(path), "xls", _calamine_grids(path, wanted=wanted))
-    if head[:4] in _ZIP_MAGIC:
+    if head[:4] in ZIP_MAGIC:
         fmt = _zip_format(path)
         return RawWorkbook(str(path), fmt, _with_errors(*_read_zip(path, fmt, wanted)))
     raise NotAWorkbookError(f"{name}: {_describe_other(path)}; save it from Excel as .xlsx")
@@ -131,11 +118,8 @@ def _check_ole(path: Path) -> None:
         raise NotAWorkbookError(f"{path.name}: an Office file that is not an Excel workbook (e.g. a Word document)")
 
 
-def _open_zip(path: Path) -> zipfile.ZipFile:
-    try:
-        return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise NotAWorkbookError(f"{path.name}: damaged or truncated file (not a readable zip: {exc})") from exc
+def _open_zip(path: Path):
+    return open_zip(path, NotAWorkbookError)
 
 
 def check_package(path: str | Path) -> str:
@@ -149,7 +133,7 @@ def _zip_format(path: Path) -> str:
     name = path.name
     with _open_zip(path) as zf:
         infos = zf.infolist()
-        _check_sizes(name, infos)
+        check_directory(name, infos, NotAWorkbookError)
         names = {i.filename for i in infos}
         if "mimetype" in names and zf.read("mimetype").strip() == _ODS_MIME:
             return "ods"
@@ -163,25 +147,31 @@ def _zip_format(path: Path) -> str:
 
 
 def _read_zip(path: Path, fmt: str, wanted: set[str] | None = None) -> tuple[dict[str, list[list]], dict]:
-    """calamine and the scan side by side; the biggest sheet in pieces on every core when it is big.
+    """The scan in this thread and calamine in another, each sheet parsed once the scan has passed it;
+    the biggest sheet in pieces on every core when it is big.
 
     Returns (grids of the ``wanted`` sheets, default all; error cells per sheet).
     """
-    big = _big_sheet(path) if fmt == "xlsx" else None
+    with _open_zip(path) as zf:
+        parts = sheet_parts(zf) if fmt == "xlsx" else {}
+        big = _big_sheet(zf, parts)
     if big and wanted is not None and big[0] not in wanted:
         big = None
     pieces = _piece_count(big[1].file_size) if big else 1
     if pieces < 2:
         big = None
+    gate = Gate()
+    splitter = None
     with ThreadPoolExecutor(max_workers=1 + (pieces if big else 0), thread_name_prefix="calamine") as pool:
-        grids = pool.submit(_calamine_grids, path, big[0] if big else None, wanted=wanted)
+        # calamine reads every table of an .ods file as it opens it: only once the scan has passed the file
+        grids = pool.submit(_calamine_grids, path, big[0] if big else None, wanted=wanted, gate=gate,
+                            parts=parts) if fmt == "xlsx" else None
         split = (lambda zf: SheetSplitter(zf, big[1], big[0], pool, pieces)) if big else None
-        # the scan raises first: its reason is the one to show
-        errors, splitter = in_background(_scan_zip, path, big[1].filename if big else None, split).result()
         try:
-            sheets = grids.result()
+            errors, splitter = scan_zip(path, fmt, gate, big[1].filename if big else None, split)
+            sheets = grids.result() if grids is not None else _calamine_grids(path, wanted=wanted)
             if big:
-                rows = splitter.rows()
+                rows = splitter.rows() if splitter is not None else None
                 sheets[big[0]] = rows if rows is not None else _calamine_grids(path, only=big[0])[big[0]]
         finally:
             if splitter is not None:
@@ -214,122 +204,50 @@ def _piece_count(size: int) -> int:
     return max(2, min(2 * cores, size // max(1, SPLIT_PIECE_BYTES), SPLIT_MAX_PIECES))
 
 
-def _big_sheet(path: Path) -> tuple[str, zipfile.ZipInfo] | None:
+def _big_sheet(zf, parts: dict[str, str]):
     """(sheet name, zip member) of the biggest worksheet when it is worth splitting, else None."""
-    with _open_zip(path) as zf:
-        sheets = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
-        if not sheets:
-            return None
-        biggest = max(sheets, key=lambda i: i.file_size)
-        if biggest.file_size < SPLIT_MIN_BYTES:
-            return None
-        names = {part: sheet for sheet, part in sheet_parts(zf).items()}
+    sheets = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+    if not sheets:
+        return None
+    biggest = max(sheets, key=lambda i: i.file_size)
+    if biggest.file_size < SPLIT_MIN_BYTES:
+        return None
+    names = {part: sheet for sheet, part in parts.items()}
     return (names[biggest.filename], biggest) if biggest.filename in names else None
 
 
-def _scan_zip(path: Path, split_member: str | None = None, split=None) -> tuple[dict, SheetSplitter | None]:
-    """Stream every member once; return the error cells per sheet name, and the splitter fed the big sheet."""
-    name = path.name
-    splitter = None
-    with _open_zip(path) as zf:
-        try:
-            errors: dict[str, dict[tuple[int, int], str]] = {}
-            for info in zf.infolist():
-                if info.is_dir():
-                    continue
-                sink = None
-                if split is not None and info.filename == split_member:
-                    splitter = sink = split(zf)
-                found = _stream_member(name, zf, info, want_errors=info.filename.startswith("xl/worksheets/"), sink=sink)
-                if found:
-                    errors[info.filename] = found
-            if errors:
-                errors = _errors_by_sheet_name(zf, errors)
-        except BaseException:
-            if splitter is not None:
-                splitter.abandon("the scan refused the file")
-                splitter.close()
-            raise
-    return errors, splitter
-
-
-def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
-    if len(infos) > MAX_MEMBERS:
-        raise NotAWorkbookError(f"{name}: refused, the archive has {len(infos):,} parts (a workbook has far fewer)")
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    for info in infos:
-        if info.file_size > MAX_MEMBER_BYTES:
-            raise NotAWorkbookError(
-                f"{name}: refused, part {info.filename} would unpack to {info.file_size:,} bytes (zip bomb?)")
-    if total > MAX_TOTAL_BYTES or (total > RATIO_FLOOR_BYTES and total / packed > MAX_RATIO):
-        raise NotAWorkbookError(
-            f"{name}: refused, {packed:,} bytes would unpack to {total:,} bytes (ratio {total / packed:,.0f}:1, zip bomb?)")
-
-
-def _stream_member(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, want_errors: bool, sink=None) -> dict:
-    """Read one member in chunks: enforce its size, refuse DTDs, collect error cells; ``sink`` gets every chunk."""
-    seen = 0
-    tail = b""
-    found: dict[tuple[int, int], str] = {}
-    try:
-        with zf.open(info) as fh:
-            while chunk := fh.read(CHUNK):
-                seen += len(chunk)
-                if seen > max(info.file_size, 0) + CHUNK or seen > MAX_MEMBER_BYTES:
-                    raise NotAWorkbookError(f"{name}: refused, part {info.filename} unpacks beyond its declared size")
-                if sink is not None:
-                    sink.feed(chunk)
-                buf = tail + chunk
-                if declares_dtd(buf):
-                    raise NotAWorkbookError(
-                        f"{name}: refused, part {info.filename} declares a DOCTYPE/ENTITY "
-                        "(Excel never writes one; the file may try to read other files)")
-                if want_errors:
-                    cut = buf.rfind(b"<c ")
-                    scan, tail = (buf[:cut], buf[min(cut, len(buf) - 32):]) if cut > 0 else (buf, buf[-32:])
-                    if b"#" in scan and b't="e"' in scan:  # every error value starts with '#'; memchr first
-                        _collect_errors(scan, found)
-                    if len(tail) > CHUNK:
-                        tail = b""
-                else:
-                    tail = buf[-32:]
-            if want_errors and b't="e"' in tail:
-                _collect_errors(tail, found)
-            if sink is not None:
-                sink.finish()
-    except NotAWorkbookError:
-        raise
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise NotAWorkbookError(f"{name}: damaged or truncated file (part {info.filename}: {exc})") from exc
-    return found
-
-
-def _collect_errors(data: bytes, found: dict) -> None:
-    for match in _ERROR_CELL.finditer(data):
-        ref = _CELL_REF.search(match.group(1))
-        value = _VALUE.search(match.group(2))
-        if ref and value:
-            found[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = value.group(1).decode("utf-8", "replace")
-
-
-def _errors_by_sheet_name(zf: zipfile.ZipFile, by_part: dict) -> dict:
-    """Error cells keyed by worksheet part (xl/worksheets/sheet1.xml) -> keyed by sheet name."""
-    return {sheet: by_part[part] for sheet, part in sheet_parts(zf).items() if part in by_part}
-
-
 def _calamine_grids(path: Path, skip: str | None = None, only: str | None = None,
-                    wanted: set[str] | None = None) -> dict[str, list[list] | None]:
+                    wanted: set[str] | None = None, gate: Gate | None = None,
+                    parts: dict[str, str] | None = None) -> dict[str, list[list] | None] | None:
     """Every sheet (or ``only`` one, or those ``wanted``) as calamine reads it (error cells come back
-    as ''); ``skip`` keeps its place, as None."""
+    as ''); ``skip`` keeps its place, as None. With a ``gate``, each sheet waits until the scan has
+    passed its part (sheets whose part is not known wait for the whole file); None when the scan
+    refused the file."""
     from python_calamine import CalamineWorkbook
 
     name = path.name
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = [only] if only is not None else [n for n in book.sheet_names if wanted is None or n in wanted]
-        return {sheet: None if sheet == skip else book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-                for sheet in names}
+
+        def grid(sheet: str) -> list[list] | None:
+            return None if sheet == skip else book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+        if gate is None:
+            return {sheet: grid(sheet) for sheet in names}
+        waiting: dict[str | None, list[str]] = {}
+        for sheet in names:
+            waiting.setdefault((parts or {}).get(sheet), []).append(sheet)
+        out = {}
+        for part in gate:
+            for sheet in waiting.pop(part, ()):
+                out[sheet] = grid(sheet)
+        for rest in waiting.values():
+            for sheet in rest:
+                out[sheet] = grid(sheet)
+        return {sheet: out[sheet] for sheet in names}
+    except ScanRefused:
+        return None
     except Exception as exc:  # noqa: BLE001 - calamine raises many types; all mean "cannot read"
         kind = type(exc).__name__
         if "Password" in kind:

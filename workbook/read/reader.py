@@ -29,6 +29,8 @@ __all__ = ["read_workbook", "parse_sheets", "check_workbook", "CheckResult", "lo
 REQUIRED_TABLES = ("settings", "orders")
 #: How many rows of a sheet to scan when looking for a table away from its own sheet.
 FOREIGN_SCAN_ROWS = 2000
+#: Text settings (company, presenter, currency) are shown on the cover and in the deck's properties.
+MAX_SETTING_CHARS = 100
 
 
 @fewer_passes
@@ -183,6 +185,7 @@ def _read_settings(read: TableRead | None, log: IssueLog, settings_found: bool) 
     """
     result: dict[str, object] = {}
     seen: dict[str, int] = {}
+    unreadable: set[str] = set()
     if read is not None:
         keys = read.frame["setting"].tolist()
         raw_values = read.raw.get("value") or [None] * len(keys)
@@ -203,10 +206,11 @@ def _read_settings(read: TableRead | None, log: IssueLog, settings_found: bool) 
                 typed = result[key]
                 read.frame.at[pos, "value"] = typed.isoformat() if isinstance(typed, dt.date) else typed
             except values.ParseError as exc:
+                unreadable.add(key)
                 default, type_ = contract.SETTING_DEFAULTS[key]
                 log.add(ERROR, read.sheet, read.cell("value", pos), read.header("value"), value,
                         exc.expected or values.EXPECTED.get(type_, type_), f"setting '{_setting_name(key)}': {exc.message}")
-    if result.get("month") is None and settings_found:
+    if result.get("month") is None and settings_found and "month" not in unreadable:
         where_sheet = read.sheet if read is not None else contract.sheet("settings").zh
         cell = f"{read.found.letter('value')}{read.found.header_row}" if read is not None and "value" in read.found.columns else None
         log.add(ERROR, where_sheet, cell, None, None, "a report month, e.g. 2026-10",
@@ -242,6 +246,11 @@ def _setting_value(key: str, value: object) -> object:
     parsed = values.parse_value(value, type_)
     if type_ == "month":
         return parsed.date()
+    if type_ == "text" and len(parsed) > MAX_SETTING_CHARS:
+        raise values.ParseError(f"{len(parsed):,} characters is too long for the cover and the document's "
+                                f"properties", f"at most {MAX_SETTING_CHARS} characters")
+    if type_ in ("number", "money", "int", "rate", "ratio") and abs(parsed) > values.MAX_MAGNITUDE:
+        raise values.ParseError(f"{parsed:.4g} is far too big for any setting", f"at most {values.MAX_MAGNITUDE:g}")
     if type_ in ("number", "money", "ratio") and parsed < 0:
         raise values.ParseError(f"{value!r} cannot be negative", ">= 0")
     return parsed

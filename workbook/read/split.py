@@ -50,11 +50,15 @@ class SheetSplitter:
         self.pieces_left = pieces
         self._dir = private_tempdir("read")  # removed by close(), else at exit; a killed run's by the next one
         self._common = self._dir / "common.zip"
-        with zipfile.ZipFile(self._common, "w", compression=zipfile.ZIP_STORED) as out:
-            names = set(source.namelist())
-            for name in COMMON_PARTS:
-                if name in names:
-                    out.writestr(name, source.read(name))
+        try:
+            with zipfile.ZipFile(self._common, "w", compression=zipfile.ZIP_STORED) as out:
+                names = set(source.namelist())
+                for name in COMMON_PARTS:
+                    if name in names:
+                        out.writestr(name, source.read(name))
+        except BaseException:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            raise
         self._head = b""           # bytes before the rows are found
         self._prefix: bytes | None = None
         self._row_end = self._closing = b""
@@ -88,8 +92,11 @@ class SheetSplitter:
     def abandon(self, reason: str) -> None:
         self.abandoned = reason
         if self._writer is not None:
-            self._writer.close()
-            self._zip.close()
+            try:
+                self._writer.close()
+                self._zip.close()
+            except OSError:
+                pass  # e.g. the disk is full: the piece is dropped with the folder
             self._writer = self._zip = None
 
     def _find_rows(self, chunk: bytes) -> None:

@@ -86,6 +86,8 @@ def _shown(value: object) -> object:
 
 
 def fmt_number(x: float) -> str:
+    if abs(x) >= values.MAX_MAGNITUDE:
+        return f"{x:.4g}"
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}"
 
 
@@ -174,6 +176,13 @@ def _check_range(col, p, all_blank, start, letter, header, sheet, log, bad) -> N
         return
     vals = p.values.to_numpy()
     with np.errstate(invalid="ignore"):
+        huge = np.abs(vals) > values.MAX_MAGNITUDE
+        for pos in np.flatnonzero(huge & ~all_blank):
+            shown = _shown_number(col, vals[pos])
+            log.add(ERROR, sheet, f"{letter}{start + pos + 1}", header, shown, f"at most {values.MAX_MAGNITUDE:g} in size",
+                    f"'{header}' is {shown}: far bigger than any real figure (sums would overflow); check the cell")
+            bad[pos] = True
+        all_blank = all_blank | huge
         if col.minimum is not None:
             for pos in np.flatnonzero((vals < col.minimum) & ~all_blank):
                 shown = _shown_number(col, vals[pos])

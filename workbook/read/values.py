@@ -37,6 +37,16 @@ EXPECTED = {
 }
 
 
+#: No figure salesdeck reads may be bigger than this (in size): sums of a million such values stay exact to
+#: the unit and far from overflowing, and no sales amount, target or count comes near it.
+MAX_MAGNITUDE = 1e15
+
+#: Characters that cannot be shown, or that show text in another order than it is stored: control
+#: characters (tab and line breaks aside), text-direction overrides and isolates, non-characters and
+#: unpaired surrogates. They garble slides, file names and the XML a deck is written in.
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
 class ParseError(ValueError):
     """A cell value that cannot mean anything of the wanted type."""
 
@@ -209,6 +219,8 @@ def parse_month(value: object) -> pd.Timestamp:
             year, month = int(match.group(1)), int(match.group(2))
             if not 1 <= month <= 12:
                 raise ParseError(f"{text} is not a real month")
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                raise ParseError(f"{text} is not a plausible month (years {FIRST_YEAR}-{LAST_YEAR}): check the year")
             return pd.Timestamp(year=year, month=month, day=1)
     stamp = parse_date(value)
     return pd.Timestamp(year=stamp.year, month=stamp.month, day=1)
@@ -234,7 +246,7 @@ def parse_bool(value: object) -> bool:
 
 
 def parse_text(value: object) -> str:
-    """Text from a cell; whole numbers lose their '.0', dates become ISO text."""
+    """Text from a cell; whole numbers lose their '.0', dates become ISO text; no invisible characters."""
     _error_check(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -242,7 +254,18 @@ def parse_text(value: object) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value).strip()
+    found = INVISIBLE.search(text)
+    if found:
+        raise invisible_character(found.group())
+    return text
+
+
+def invisible_character(char: str) -> ParseError:
+    """The error for text holding one of the INVISIBLE characters."""
+    kind = "a text-direction control" if "\u202a" <= char <= "\u2069" else "an invisible control character"
+    return ParseError(f"contains {kind} (U+{ord(char):04X}) that garbles slides and file names; "
+                      "retype the text without it", "text without control or text-direction characters")
 
 
 def parse_choice(value: object, choices: tuple[contract.Choice, ...]) -> str:
