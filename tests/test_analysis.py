@@ -253,8 +253,8 @@ def test_receivables_aging_buckets_and_abnormal_payers(en, en_model):
     end = pd.Timestamp("2026-10-31")
     over60 = outstanding[(outstanding > 0) & ((end - r["due_date"]).dt.days > 60)].sum()
     assert reads_money(s.title.split()[0], over60, "en")
-    for row in s.table.rows:
-        assert int(row[4]) > 60 or "far later" in row[5]
+    for row in s.table.rows:  # longest open: days, or "—" for a slow payer with nothing open
+        assert (row[4].isdigit() and int(row[4]) > 60) or "far later" in row[5]
 
 
 def test_abnormal_payers_name_the_alphabetically_first_rep_of_each_customer():
