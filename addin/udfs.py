@@ -3,8 +3,10 @@
 Each range argument accepts a single cell, a row or a column (and a Python
 caller may pass a scalar, a 1-D list or a 2-D list). List results come back in
 the shape of the input: a column gives a column (a list of 1-item lists), a
-row gives one row. Invalid input raises CalcError, whose message xlwings shows
-in the cell, e.g. ``weights: all weights are zero; ...``.
+row gives one row. Invalid input gives an Excel error value (#VALUE! or
+#NUM!, see ``excel_errors``) whose message ``=SD_ERROR(cell)`` shows, e.g.
+``weights: all weights are zero; ...``. Functions that default to today
+(SD_LEAD_CLASS, SD_AGING) are volatile, so Excel recalculates them daily.
 
 On Windows the decorators are xlwings' own. Where xlwings only provides no-op
 stand-ins (Linux, macOS), small recorders with the same signatures store the
@@ -22,6 +24,7 @@ from typing import Any, Callable
 import numpy as np
 import xlwings as xw
 
+from salesdeck.addin.excel_errors import excel_errors, message_for
 from salesdeck.calc import (
     aging_bucket, attainment, churn, commission, cross_split, forecast_category, funnel_back,
     gap_plan, gap_plan_rows, lead_class, new_customer_target, nps, period_split, pipeline_coverage, rag, scorecard,
@@ -33,7 +36,7 @@ CATEGORY = "salesdeck"
 __all__ = [
     "SD_SPLIT", "SD_PERIOD_SPLIT", "SD_CROSS_SPLIT", "SD_NEW_CUSTOMERS", "SD_FUNNEL", "SD_GAP_PLAN",
     "SD_STAGE_PROB", "SD_WEIGHTED_PIPELINE", "SD_COVERAGE", "SD_FORECAST_CATEGORY", "SD_LEAD_CLASS",
-    "SD_COMMISSION", "SD_SCORECARD", "SD_ATTAINMENT", "SD_RAG", "SD_CHURN", "SD_AGING", "SD_NPS",
+    "SD_COMMISSION", "SD_SCORECARD", "SD_ATTAINMENT", "SD_RAG", "SD_CHURN", "SD_AGING", "SD_NPS", "SD_ERROR",
 ]
 
 
@@ -162,6 +165,7 @@ def _column(values: list) -> list[list]:
 @arg("total", **VALUE, doc="The total to split, e.g. 1000000.")
 @arg("weights", **RANGE, doc="Weights, one per part (a row or a column); not negative, not all 0.")
 @arg("unit", **VALUE, doc="Rounding unit: 1 = whole yuan (default), 100 = hundreds.")
+@excel_errors
 def SD_SPLIT(total, weights, unit=1):
     """Split a total by weights; parts are multiples of unit and add up exactly (largest remainder, ties to the earlier row; an odd amount to the largest weight). =SD_SPLIT(100,{1,1,1}) -> 34, 33, 33."""
     return _excel(split_total(total, weights, unit))
@@ -175,6 +179,7 @@ def SD_SPLIT(total, weights, unit=1):
 @arg("extra_workdays", **RANGE, doc="Optional: make-up working days (调休), e.g. a Saturday.")
 @arg("unit", **VALUE, doc="Rounding unit (default 1).")
 @arg("lang", **VALUE, doc='Labels: "zh" (default) or "en".')
+@excel_errors
 def SD_PERIOD_SPLIT(total, month, period="xun", holidays=None, extra_workdays=None, unit=1, lang="zh"):
     """Split a month's target over 旬, weeks or days by working days (Mon-Fri minus holidays plus make-up days). Rows: label, start, end, working days, target."""
     table = period_split(total, month, period, holidays, extra_workdays, unit, lang)
@@ -187,6 +192,7 @@ def SD_PERIOD_SPLIT(total, month, period="xun", holidays=None, extra_workdays=No
 @arg("shares", **RANGE, doc="Share (weight) of each customer or product type, e.g. 50%, 50%.")
 @arg("avg_orders", **RANGE, doc="Average order amount per type (one per share, or one for all).")
 @arg("unit", **VALUE, doc="Rounding unit for amounts (default 1).")
+@excel_errors
 def SD_CROSS_SPLIT(total, shares, avg_orders, unit=1):
     """Amount and orders needed per type: amount = split of total by shares, orders = ROUNDUP(amount/avg order). 200000, {50%,50%}, {20000,5000} -> 100000/5 and 100000/20."""
     table = cross_split(total, shares, avg_orders, unit)
@@ -201,6 +207,7 @@ def SD_CROSS_SPLIT(total, shares, avg_orders, unit=1):
 @arg("visits", **RANGE, doc="Effective visits (one value or a range).")
 @arg("close_rate", **RANGE, doc="Historical close rate, e.g. 12% (0.12); above 1 is an error.")
 @arg("challenge", **VALUE, doc="Challenge coefficient (default 1.1).")
+@excel_errors
 def SD_NEW_CUSTOMERS(visits, close_rate, challenge=1.1):
     """New-customer target = visits x close rate x challenge coefficient. =SD_NEW_CUSTOMERS(60, 12%, 1.1) -> 7.92."""
     return _excel(new_customer_target(visits, close_rate, challenge))
@@ -210,6 +217,7 @@ def SD_NEW_CUSTOMERS(visits, close_rate, challenge=1.1):
 @arg("target", **VALUE, doc="Sales target, e.g. 1000000.")
 @arg("avg_order", **VALUE, doc="Average order amount, e.g. 200000.")
 @arg("ratios", **RANGE, doc="Upstream ratios, a ratio r:1 given as r, e.g. {3,4,5} for proposal:order 3:1, visit:proposal 4:1, call:visit 5:1.")
+@excel_errors
 def SD_FUNNEL(target, avg_order, ratios):
     """Funnel back-calculation: orders = ROUNDUP(target/avg order), then each stage = ROUNDUP(stage below x ratio). 1000000, 200000, {3,4,5} -> 5, 15, 60, 300."""
     counts = funnel_back(target, avg_order, ratios)
@@ -226,6 +234,7 @@ def SD_FUNNEL(target, avg_order, ratios):
 @arg("visits_per_success", **VALUE, doc="I: visits per prospect.")
 @arg("working_days", **VALUE, doc="Working days in the month.")
 @arg("lang", **VALUE, doc='Labels: "zh" (default) or "en".')
+@excel_errors
 def SD_GAP_PLAN(target, open_orders, repeat_orders, weighted_forecast, new_avg_order, success_ratio,
                 visits_per_success, working_days, lang="zh"):
     """Gap plan (循后计划): C=B1+B2+B3, D=MAX(A-C,0), F=ROUNDUP(D/E), H=ROUNDUP(F*G), J=ROUNDUP(H*I), visits per working day=J/days. Two columns: label, value."""
@@ -241,6 +250,7 @@ STAGE_TABLE_DOC = "Optional: rows of (name, probability) or (zh name, en name, p
 @func(category=CATEGORY)
 @arg("stages", **RANGE, doc="Stage names (zh or en) or probabilities (0.4 or 40%).")
 @arg("stage_table", **RANGE, doc=STAGE_TABLE_DOC)
+@excel_errors
 def SD_STAGE_PROB(stages, stage_table=None):
     """Win probability per stage: 已提供报价/Quote sent 40%, 合同条款谈判 60%, 通过初审 80%, 已确定签单步骤 90%, 赢单 100%, 输单 0%, or your stage table."""
     return _excel(stage_probability(stages, stage_table))
@@ -250,6 +260,7 @@ def SD_STAGE_PROB(stages, stage_table=None):
 @arg("amounts", **RANGE, doc="Deal amounts.")
 @arg("stages_or_probs", **RANGE, doc="Stage or probability per deal (same length as amounts).")
 @arg("stage_table", **RANGE, doc=STAGE_TABLE_DOC)
+@excel_errors
 def SD_WEIGHTED_PIPELINE(amounts, stages_or_probs, stage_table=None):
     """Weighted pipeline = SUM(amount x win probability of its stage)."""
     return weighted_pipeline(amounts, stages_or_probs, stage_table)
@@ -259,6 +270,7 @@ def SD_WEIGHTED_PIPELINE(amounts, stages_or_probs, stage_table=None):
 @arg("open_pipeline", **RANGE, doc="Open pipeline amount (a range is summed).")
 @arg("target", **VALUE, doc="Target of the period.")
 @arg("closed", **VALUE, doc="Already closed (default 0).")
+@excel_errors
 def SD_COVERAGE(open_pipeline, target, closed=0):
     """Pipeline coverage = open pipeline / (target - closed). An error when the target is already met."""
     return pipeline_coverage(open_pipeline, target, closed)
@@ -270,14 +282,16 @@ def SD_COVERAGE(open_pipeline, target, closed=0):
 @arg("commit_min", **VALUE, doc="Commit from this probability (default 80%).")
 @arg("best_case_min", **VALUE, doc="Best case from this probability (default 60%).")
 @arg("lang", **VALUE, doc='"en" (default) or "zh" (已成交/承诺/最佳情况/管道/输单).')
+@excel_errors
 def SD_FORECAST_CATEGORY(stages_or_probs, stage_table=None, commit_min=0.8, best_case_min=0.6, lang="en"):
     """Forecast category per deal: closed (won), commit (>= commit_min), best case (>= best_case_min), pipeline, lost."""
     return _excel(forecast_category(stages_or_probs, stage_table, commit_min, best_case_min, lang))
 
 
-@func(category=CATEGORY)
+@func(category=CATEGORY, volatile=True)
 @arg("expected_close", **RANGE, doc="Expected close dates.")
-@arg("as_of", **VALUE, doc="Reference date (default today; pass TODAY() so it recalculates daily).")
+@arg("as_of", **VALUE, doc="Reference date (default today; the function is volatile, so it follows the date).")
+@excel_errors
 def SD_LEAD_CLASS(expected_close, as_of=None):
     """Lead class: A closes within 3 days of as_of (or is overdue), B within 7 days, C later (long-term nurture)."""
     return _excel(lead_class(expected_close, as_of))
@@ -289,6 +303,7 @@ def SD_LEAD_CLASS(expected_close, as_of=None):
 @arg("tiers", **RANGE, doc="Rows of (from, rate), ascending, e.g. 0 3% / 100000 5%.")
 @arg("mode", **VALUE, doc='"marginal" (累进, default) or "retro" (全额: the reached rate on everything).')
 @arg("cap", **VALUE, doc="Optional: maximum payout.")
+@excel_errors
 def SD_COMMISSION(amount, tiers, mode="marginal", cap=None):
     """Tiered commission: marginal like tax brackets, or retro (the reached tier's rate on the whole amount); cap limits the payout."""
     return _excel(commission(amount, tiers, mode, cap))
@@ -300,6 +315,7 @@ def SD_COMMISSION(amount, tiers, mode="marginal", cap=None):
 @arg("thresholds", **RANGE, doc="Optional: below this a metric scores 0.")
 @arg("caps", **RANGE, doc="Optional: attainment counts at most this, e.g. 150%.")
 @arg("gates", **RANGE, doc="Optional: below this the whole score is 0.")
+@excel_errors
 def SD_SCORECARD(attainments, weights, thresholds=None, caps=None, gates=None):
     """Weighted bonus score = SUM(weight x MIN(attainment, cap)); a metric below its threshold scores 0; any metric below its gate makes the score 0."""
     result = scorecard(attainments, weights, thresholds, caps, gates)
@@ -310,6 +326,7 @@ def SD_SCORECARD(attainments, weights, thresholds=None, caps=None, gates=None):
 @func(category=CATEGORY)
 @arg("actual", **RANGE, doc="Actual results.")
 @arg("target", **RANGE, doc="Targets (one per actual, or one for all); must be above 0.")
+@excel_errors
 def SD_ATTAINMENT(actual, target):
     """Attainment (达成率) = actual / target."""
     return _excel(attainment(actual, target))
@@ -319,6 +336,7 @@ def SD_ATTAINMENT(actual, target):
 @arg("attainment", **RANGE, doc="Attainment(s), e.g. 112%.")
 @arg("bands", **RANGE, doc="Optional: {red below, green from}, default {80%, 100%}.")
 @arg("lang", **VALUE, doc='"en" (red/amber/green, default) or "zh" (红/黄/绿).')
+@excel_errors
 def SD_RAG(attainment, bands=None, lang="en"):
     """Red/amber/green: below the first band red, below the second amber, else green (bands default 80% and 100%)."""
     return _excel(rag(attainment, bands, lang))
@@ -326,6 +344,7 @@ def SD_RAG(attainment, bands=None, lang="en"):
 
 @func(category=CATEGORY)
 @arg("values", **RANGE, doc="Monthly volumes oldest first (a row or column), or a table: customers x months.")
+@excel_errors
 def SD_CHURN(values):
     """Churn warning (流失预警): TRUE when the last two month-over-month changes are both declines. A customers x months table gives one TRUE/FALSE per row."""
     shape = _shape(values)
@@ -335,10 +354,11 @@ def SD_CHURN(values):
     return _column(_excel(result)) if isinstance(result, np.ndarray) else result
 
 
-@func(category=CATEGORY)
+@func(category=CATEGORY, volatile=True)
 @arg("due_dates", **RANGE, doc="Due dates of the receivables.")
 @arg("paid_dates", **RANGE, doc="Optional: paid dates (blank = unpaid).")
-@arg("as_of", **VALUE, doc="Reference date (default today; pass TODAY() so it recalculates daily).")
+@arg("as_of", **VALUE, doc="Reference date (default today; the function is volatile, so it follows the date).")
+@excel_errors
 def SD_AGING(due_dates, paid_dates=None, as_of=None):
     """Aging bucket: current (not overdue or paid on time), 1-30, 31-60, 61-90, 90+ days overdue (unpaid: as_of - due; paid late: paid - due)."""
     return _excel(aging_bucket(due_dates, paid_dates, as_of))
@@ -346,6 +366,15 @@ def SD_AGING(due_dates, paid_dates=None, as_of=None):
 
 @func(category=CATEGORY)
 @arg("scores", **RANGE, doc="Scores 0-10, whole numbers.")
+@excel_errors
 def SD_NPS(scores):
     """Net Promoter Score: % promoters (9-10) minus % detractors (0-6), a number from -100 to 100."""
     return nps(scores)
+
+
+# ---------------------------------------------------------------- errors
+@func(category=CATEGORY)
+@arg("cell", "range", doc="A cell that shows #VALUE! or #NUM! from an SD_* function (any cell of a spilled result).")
+def SD_ERROR(cell):
+    """The message behind an SD_* function's #VALUE! or #NUM! in cell, e.g. weights: -1 at row 2 is negative; empty when there is none."""
+    return message_for(cell)

@@ -12,12 +12,15 @@ import click
 
 from salesdeck import __version__
 from salesdeck.errors import SalesdeckError
+from salesdeck.stopping import exit_status, stop_on_signals
+from salesdeck.tempfiles import remove_stale_tempdirs
 
 
 class SalesdeckGroup(click.Group):
     """Translate library errors into messages and exit codes."""
 
     def invoke(self, ctx: click.Context):
+        remove_stale_tempdirs()  # working folders of salesdeck runs that were killed
         try:
             return super().invoke(ctx)
         except SalesdeckError as exc:
@@ -25,9 +28,9 @@ class SalesdeckGroup(click.Group):
             if exc.hint:
                 click.echo(f"Hint: {exc.hint}", err=True)
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM/SIGHUP through stop_on_signals
             click.echo("Interrupted; no output was half-written.", err=True)
-            ctx.exit(130)
+            ctx.exit(exit_status(stop))
 
 
 @click.group(cls=SalesdeckGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,9 +40,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from salesdeck.cli import author, batch, check, deck, excel, importing, metrics
+    from salesdeck.cli import author, batch, check, deck, excel, importing, metrics, preflight
 
-    for module in (author, check, importing, metrics, excel, deck, batch):
+    for module in (author, check, importing, metrics, excel, deck, preflight, batch):
         for command in module.COMMANDS:
             cli.add_command(command)
 
@@ -48,7 +51,8 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: SIGTERM and SIGHUP stop it like Ctrl-C, cleaning up."""
+    stop_on_signals()
     cli(prog_name="salesdeck")
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 
 from salesdeck.jobs.batch import BatchOptions, BatchUsageError, JobResult, run_batch, write_report
+from salesdeck.stopping import exit_status
 from salesdeck.workbook.read.report import display_width, pad
 
-STATUS = {"ok": "ok", "failed": "FAILED", "skipped": "skipped"}
+STATUS = {"ok": "ok", "failed": "FAILED", "skipped": "skipped", "interrupted": "stopped"}
 
 
 class _Progress:
@@ -73,24 +74,32 @@ def batch(inputs: tuple[str, ...], outdir: Path, jobs: int | None, split_by: str
           template: str | None, narrative: str | None, report: Path | None, pdf: bool, force: bool) -> None:
     """Build the decks of many workbooks: INPUTS are files, folders or glob patterns.
 
-    A workbook that fails never stops the others. Decks already built from the
-    same workbook and options are skipped unless --force. Exit status: 0 all
+    A workbook that fails never stops the others, even one that crashes its
+    process. Decks already built from the same workbook, template, narrative
+    folder and options are skipped unless --force. With --split-by, values
+    that are not safe in a file name are made safe and get a short hash; the
+    report lists each value's deck. Ctrl-C or SIGTERM stops every worker at
+    once, prints what was finished and writes the report. Exit status: 0 all
     built or up to date, 1 any failed, 2 usage errors (nothing to build, bad
-    option).
+    option, an output that is an input), 130/143 stopped by Ctrl-C/SIGTERM.
     """
     if report is not None and report.suffix.lower() not in (".json", ".csv"):
         raise BatchUsageError(f"report {report.name}: expected a .json or .csv file name")
     options = BatchOptions(lang=lang, template=str(Path(template).resolve()) if template else None, split_by=split_by,
                            pdf=pdf, narrative=str(Path(narrative).resolve()) if narrative else None)
     progress = _Progress(sys.stderr if sys.stderr.isatty() else sys.stdout)
-    summary = run_batch(inputs, outdir, jobs=jobs, options=options, force=force, progress=progress)
+    summary = run_batch(inputs, outdir, jobs=jobs, options=options, force=force, progress=progress, report=report)
     click.echo("")
     click.echo(_summary(summary.results))
     ok = sum(r.status == "ok" for r in summary.results)
     skipped = sum(r.status == "skipped" for r in summary.results)
-    click.echo(f"\n{ok} built, {skipped} up to date, {len(summary.failed)} failed in {summary.seconds:.1f} s")
+    stopped = sum(r.status == "interrupted" for r in summary.results)
+    unfinished = f", {stopped} not finished (stopped)" if summary.interrupted else ""
+    click.echo(f"\n{ok} built, {skipped} up to date, {len(summary.failed)} failed{unfinished} in {summary.seconds:.1f} s")
     if report is not None:
         click.echo(f"report: {write_report(summary, report)}")
+    if summary.interrupted is not None:
+        raise SystemExit(exit_status(summary.interrupted))
     raise SystemExit(0 if summary.ok else 1)
 
 

@@ -45,13 +45,17 @@ def _report(result) -> None:
 @click.option("--narrative", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Folder of .j2 files overriding the packaged slide titles.")
 @click.option("--timings", is_flag=True, help="Also print how long each step took (read, validate, compute, render).")
+@click.option("--preflight", "check", is_flag=True,
+              help="Then render the deck with LibreOffice and list any defect (see `salesdeck preflight`).")
 def build(workbook: Path, output: Path | None, lang: str | None, template: Path | None, previous: Path | None,
-          pdf: bool, narrative: Path | None, timings: bool) -> None:
+          pdf: bool, narrative: Path | None, timings: bool, check: bool) -> None:
     """Turn a filled WORKBOOK into the six-part monthly sales-meeting deck.
 
-    Prints the path of the deck (and of the PDF with --pdf). Exit status: 0
-    on success, 1 when the workbook has errors (each listed with its
-    sheet!cell), 2 when the file is not a workbook.
+    Prints the path of the deck (and of the PDF with --pdf). With
+    --preflight the deck is then checked as LibreOffice draws it and the
+    report goes to stderr. Exit status: 0 on success, 1 when the workbook
+    has errors (each listed with its sheet!cell) or the preflight found
+    defects, 2 when the file is not a workbook or LibreOffice is missing.
     """
     import time
 
@@ -69,6 +73,14 @@ def build(workbook: Path, output: Path | None, lang: str | None, template: Path 
     _report(result)
     if timings:
         click.echo(timing.describe(steps, time.perf_counter() - start), err=True)
+    if check:
+        from salesdeck.cli.preflight import echo_report
+        from salesdeck.generator.preflight import preflight
+
+        report = preflight(result.deck)
+        echo_report(report, err=True)
+        if not report.ok:
+            raise SystemExit(1)
 
 
 @click.command("demo")

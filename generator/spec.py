@@ -46,6 +46,9 @@ class TableSpec:
     fills: list[list[Fill]] | None = None
     #: Column alignment: "l", "r" or "c" per column.
     align: list[str] | None = None
+    #: Columns (indices) that may be left out when the table cannot fit the slide, least useful
+    #: first; by default columns holding one value in every row, then from the right (never the first).
+    drop_order: list[int] | None = None
 
 
 @dataclass

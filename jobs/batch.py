@@ -1,8 +1,12 @@
 """Many workbooks to many decks, in parallel processes; one bad workbook never stops the others.
 
 A manifest in the output folder remembers what each deck was built from
-(input bytes, template, options, salesdeck version), so running the same
-batch again skips decks that are already up to date.
+(input bytes, template, narrative folder, options, salesdeck version), so
+running the same batch again skips decks that are already up to date. One
+batch at a time writes into a folder; each workbook is built in a worker
+process (:mod:`~salesdeck.jobs.workers`), so even a crash that kills its
+process fails that workbook alone; Ctrl-C or SIGTERM stops the workers at
+once and the manifest lists only decks that were finished.
 """
 
 from __future__ import annotations
@@ -13,9 +17,8 @@ import hashlib
 import io
 import json
 import os
-import re
+import shutil
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -23,13 +26,18 @@ from typing import Callable, Iterable
 from salesdeck import __version__
 from salesdeck.atomic import write_bytes_atomic
 from salesdeck.errors import SalesdeckError, WorkbookInvalidError
+from salesdeck.filesafety import check_outputs, hold
 from salesdeck.gc_tuning import fewer_passes
+from salesdeck.jobs.outnames import Claims, deck_name, split_names
+from salesdeck.jobs.workers import run_jobs
+from salesdeck.tempfiles import private_tempdir, remove_stale
 
-__all__ = ["BatchUsageError", "BatchOptions", "JobResult", "BatchSummary", "discover", "run_batch", "output_name",
+__all__ = ["BatchUsageError", "BatchOptions", "JobResult", "BatchSummary", "discover", "run_batch", "build_one",
            "write_report"]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MANIFEST = ".salesdeck-batch.json"
+LOCK = ".salesdeck-batch.lock"
 MAX_ISSUES = 3
 
 
@@ -61,12 +69,15 @@ class JobResult:
     slides: int = 0
     error: str = ""
     fingerprint: str = ""
+    splits: dict[str, str] = field(default_factory=dict)  # split value -> its deck
 
 
 @dataclass
 class BatchSummary:
     results: list[JobResult]
     seconds: float
+    #: Set when Ctrl-C or a signal stopped the batch: the workbooks not finished are "interrupted".
+    interrupted: KeyboardInterrupt | None = None
 
     @property
     def failed(self) -> list[JobResult]:
@@ -74,7 +85,7 @@ class BatchSummary:
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and self.interrupted is None
 
 
 # ---------------------------------------------------------------- inputs and names
@@ -120,24 +131,40 @@ def discover(inputs: Iterable[str | os.PathLike]) -> list[Path]:
     return found
 
 
-def output_name(workbook: Path, value: str | None = None) -> str:
-    """``<stem>.pptx``, or ``<stem>-<value>.pptx`` for a split (value made safe for file names, Chinese kept)."""
-    if value is None:
-        return f"{workbook.stem}.pptx"
-    safe = re.sub(r'[<>:"/\\|?*\s]+', "_", value).strip("._") or "_"
-    return f"{workbook.stem}-{safe}.pptx"
+def _inputs(workbook: Path | None, options: BatchOptions) -> dict:
+    """What a deck must never be written over."""
+    return {"the workbook": workbook, "--template": options.template, "a file of --narrative": options.narrative}
+
+
+def _check(deck: Path, workbook: Path, options: BatchOptions) -> None:
+    """Refuse a deck (or its PDF) that would replace one of the inputs."""
+    check_outputs({"deck": deck, "its PDF": deck.with_suffix(".pdf") if options.pdf else None},
+                  _inputs(workbook, options))
 
 
 # ---------------------------------------------------------------- one job (runs in a worker)
-def _fingerprint(workbook: Path, options: BatchOptions) -> str:
+def _options_digest(options: BatchOptions) -> bytes:
+    """Everything besides the workbook that decides its decks: template bytes, the narrative folder's files
+    (names and bytes), the options, the salesdeck version."""
+    digest = hashlib.sha256()
+    if options.template and Path(options.template).is_file():
+        digest.update(Path(options.template).read_bytes())
+    if options.narrative and Path(options.narrative).is_dir():
+        root = Path(options.narrative)
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            name = path.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
+            data = path.read_bytes()
+            digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
+    digest.update(json.dumps([asdict(options), __version__], sort_keys=True, ensure_ascii=False).encode())
+    return digest.digest()
+
+
+def _fingerprint(workbook: Path, options_digest: bytes) -> str:
     digest = hashlib.sha256()
     with open(workbook, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    for extra in (options.template, options.narrative):
-        if extra and Path(extra).is_file():
-            digest.update(Path(extra).read_bytes())
-    digest.update(json.dumps([asdict(options), __version__], sort_keys=True, ensure_ascii=False).encode())
+    digest.update(options_digest)
     return digest.hexdigest()
 
 
@@ -152,8 +179,13 @@ def _describe(exc: Exception) -> str:
 
 
 @fewer_passes
-def build_one(workbook: str, outdir: str, options: BatchOptions, fingerprint: str = "") -> JobResult:
-    """Read one workbook once and write its deck (or one per split value); never raises."""
+def build_one(workbook: str, outdir: str, options: BatchOptions, fingerprint: str = "", name: str | None = None,
+              claims: str | None = None) -> JobResult:
+    """Read one workbook once and write its deck ``name`` (or one per split value); never raises.
+
+    Split decks get :func:`~salesdeck.jobs.outnames.split_names`, each claimed in
+    the run's ``claims`` folder; one value that fails does not stop the others.
+    """
     from salesdeck.jobs import scope
     from salesdeck.jobs.build import deck_from_model, load
 
@@ -167,14 +199,26 @@ def build_one(workbook: str, outdir: str, options: BatchOptions, fingerprint: st
             values = scope.split_values(model, options.split_by)
             if not values:
                 raise SalesdeckError(f"{path.name}: no {options.split_by} values in the orders or targets to split by")
-            for value in values:
-                scoped = scope.restrict(model, options.split_by, value)
-                built = deck_from_model(scoped, folder / output_name(path, value), **kwargs,
-                                        compact=options.split_by == "rep")
+            problems = []
+            for value, deck in split_names(path.stem, values).items():
+                try:
+                    if claims:
+                        deck = Claims(claims).take(deck, f"{path.resolve()}\0{value}")
+                    _check(folder / deck, path, options)
+                    scoped = scope.restrict(model, options.split_by, value)
+                    built = deck_from_model(scoped, folder / deck, **kwargs, compact=options.split_by == "rep")
+                except Exception as exc:  # noqa: BLE001 - one value's failure is reported, the others still built
+                    problems.append(f"{options.split_by} {value!r}: {_describe(exc)}")
+                    continue
                 result.outputs.append(str(built.deck))
+                result.splits[value] = str(built.deck)
                 result.slides += built.slides
+            if problems:
+                raise SalesdeckError("; ".join(problems))
         else:
-            built = deck_from_model(model, folder / output_name(path), **kwargs)
+            deck = folder / (name or deck_name(path.stem))
+            _check(deck, path, options)
+            built = deck_from_model(model, deck, **kwargs)
             result.outputs.append(str(built.deck))
             result.slides += built.slides
     except Exception as exc:  # noqa: BLE001 - every failure becomes a line in the report
@@ -206,29 +250,54 @@ def _up_to_date(entry: dict | None, fingerprint: str) -> bool:
 
 def run_batch(inputs: Iterable[str | os.PathLike], outdir: str | os.PathLike, *, jobs: int | None = None,
               options: BatchOptions = BatchOptions(), force: bool = False,
-              progress: Callable[[JobResult, int, int], None] | None = None) -> BatchSummary:
-    """Build every workbook in ``inputs`` into ``outdir``; ``progress(result, done, total)`` after each."""
+              progress: Callable[[JobResult, int, int], None] | None = None,
+              report: str | os.PathLike | None = None, build: Callable[..., JobResult] | None = None) -> BatchSummary:
+    """Build every workbook in ``inputs`` into ``outdir``; ``progress(result, done, total)`` after each.
+
+    ``report`` is the report file the caller will write: refused up front, like
+    a deck, when it is one of the inputs. ``build`` replaces :func:`build_one`
+    (same arguments; it runs in the worker processes). Ctrl-C or SIGTERM ends
+    the run early: the summary then has ``interrupted`` set.
+    """
     outdir = Path(outdir)
     files = discover(inputs)
+    check_outputs({"--report": report}, {"an input workbook": files, **_inputs(None, options)})
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BatchUsageError(f"cannot create output folder {outdir}: {exc.strerror or exc}") from None
+    with hold(outdir / LOCK, outdir, wait=0):
+        remove_stale(outdir)  # temp decks of workers killed in an earlier run
+        claims = private_tempdir("batch")
+        try:
+            return _run(files, outdir, jobs, options, force, progress, claims, build or build_one)
+        finally:
+            shutil.rmtree(claims, ignore_errors=True)
+
+
+def _run(files: list[Path], outdir: Path, jobs: int | None, options: BatchOptions, force: bool, progress,
+         claims: Path, build: Callable[..., JobResult]) -> BatchSummary:
     started = time.perf_counter()
     manifest = _load_manifest(outdir)
     results: list[JobResult] = []
     pending: list[tuple[str, str]] = []
+    options_digest = _options_digest(options)
     for path in files:
         key = str(path.resolve())
         try:
-            fingerprint = _fingerprint(path, options)
+            fingerprint = _fingerprint(path, options_digest)
         except OSError as exc:
             results.append(JobResult(str(path), "failed", error=f"{path.name}: cannot read ({exc.strerror or exc})"))
             continue
         if not force and _up_to_date(manifest.get(key), fingerprint):
-            results.append(JobResult(str(path), "skipped", list(manifest[key]["outputs"]), fingerprint=fingerprint))
+            results.append(JobResult(str(path), "skipped", list(manifest[key]["outputs"]), fingerprint=fingerprint,
+                                     splits=dict(manifest[key].get("splits", {}))))
         else:
             pending.append((str(path), fingerprint))
+    names = _claim_names(pending, manifest, options, Claims(claims))
+    if not options.split_by:
+        check_outputs({f"deck {name}": outdir / name for name in names.values()},
+                      {"an input workbook": files, **_inputs(None, options)})
     total = len(files)
     for done, result in enumerate(results, start=1):
         if progress:
@@ -237,54 +306,72 @@ def run_batch(inputs: Iterable[str | os.PathLike], outdir: str | os.PathLike, *,
     def finished(result: JobResult) -> None:
         results.append(result)
         if result.status == "ok":
-            manifest[str(Path(result.file).resolve())] = {"fingerprint": result.fingerprint, "outputs": result.outputs}
+            manifest[str(Path(result.file).resolve())] = {"fingerprint": result.fingerprint, "outputs": result.outputs,
+                                                          "splits": result.splits}
             write_bytes_atomic(outdir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
         if progress:
             progress(result, len(results), total)
 
+    def died(path: str, reason: str, seconds: float) -> None:
+        finished(JobResult(path, "failed", seconds=round(seconds, 3), error=f"{Path(path).name}: {reason}"))
+
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
-    if workers == 1:
-        for path, fingerprint in pending:
-            finished(build_one(path, str(outdir), options, fingerprint))
-    else:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_share_cores, initargs=(workers,)) as pool:
-            futures = {pool.submit(build_one, path, str(outdir), options, fingerprint): path
-                       for path, fingerprint in pending}
-            try:
-                while futures:
-                    done_set, _ = wait(futures, return_when=FIRST_COMPLETED)
-                    for future in done_set:
-                        path = futures.pop(future)
-                        try:
-                            finished(future.result())
-                        except Exception as exc:  # noqa: BLE001 - a crashed worker is one failed file
-                            finished(JobResult(path, "failed", error=f"{Path(path).name}: worker stopped ({exc})"))
-            except KeyboardInterrupt:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+    tasks = [(path, (path, str(outdir), options, fingerprint, names.get(path), str(claims)))
+             for path, fingerprint in pending]
+    interrupted = None
+    try:
+        run_jobs(tasks, build, workers=workers, on_result=lambda path, result: finished(_as_result(path, result)),
+                 on_death=died, initializer=_share_cores, initargs=(workers,), outdir=outdir)
+    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: the workers are stopped; say what was not finished
+        interrupted = stop
+        done = {r.file for r in results}
+        results.extend(JobResult(path, "interrupted", error=f"{Path(path).name}: not finished, the batch was stopped")
+                       for path, _ in pending if path not in done)
     order = {str(p): i for i, p in enumerate(files)}
     results.sort(key=lambda r: order.get(r.file, len(order)))
-    return BatchSummary(results, round(time.perf_counter() - started, 3))
+    return BatchSummary(results, round(time.perf_counter() - started, 3), interrupted)
+
+
+def _as_result(path: str, result) -> JobResult:
+    """A job's JobResult; anything else it returned or raised is a failure of that workbook."""
+    if isinstance(result, JobResult):
+        return result
+    problem = _describe(result) if isinstance(result, Exception) else f"internal error: the job returned {result!r}"
+    return JobResult(path, "failed", error=f"{Path(path).name}: {problem}")
+
+
+def _claim_names(pending: list[tuple[str, str]], manifest: dict, options: BatchOptions, claims: Claims) -> dict:
+    """Reserve the decks of workbooks not rebuilt now (so none is overwritten by another workbook's), then give
+    each workbook to build its deck name (none when split: the worker names each value's deck)."""
+    rebuilt = {str(Path(path).resolve()) for path, _ in pending}
+    for key, entry in manifest.items():
+        if key not in rebuilt and isinstance(entry, dict):
+            for output in entry.get("outputs", []):
+                claims.claim(Path(output).name)
+    if options.split_by:
+        return {}
+    return {path: claims.take(deck_name(Path(path).stem), str(Path(path).resolve())) for path, _ in pending}
 
 
 # ---------------------------------------------------------------- report
-REPORT_FIELDS = ("file", "status", "outputs", "seconds", "slides", "error")
+REPORT_FIELDS = ("file", "status", "outputs", "seconds", "slides", "error", "split")
 
 
 def write_report(summary: BatchSummary, path: str | os.PathLike) -> Path:
     """JSON (``.json``) or CSV (``.csv``, UTF-8 with BOM so Excel shows Chinese) report of every file."""
     path = Path(path)
     rows = [{"file": r.file, "status": r.status, "outputs": r.outputs, "seconds": r.seconds, "slides": r.slides,
-             "error": r.error} for r in summary.results]
+             "error": r.error, "split": r.splits} for r in summary.results]
     if path.suffix.lower() == ".json":
         data = {"ok": summary.ok, "files": len(rows), "failed": len(summary.failed), "seconds": summary.seconds,
-                "results": rows}
+                "interrupted": summary.interrupted is not None, "results": rows}
         return write_bytes_atomic(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
     if path.suffix.lower() == ".csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=REPORT_FIELDS)
         writer.writeheader()
         for row in rows:
-            writer.writerow({**row, "outputs": ";".join(row["outputs"])})
+            writer.writerow({**row, "outputs": ";".join(row["outputs"]),
+                             "split": json.dumps(row["split"], ensure_ascii=False) if row["split"] else ""})
         return write_bytes_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
     raise BatchUsageError(f"report {path.name}: expected a .json or .csv file name")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from salesdeck.errors import Issue
+from salesdeck.filesafety import check_outputs
 from salesdeck.gc_tuning import fewer_passes
 from salesdeck.generator.parts.analysis import analyze
 from salesdeck.generator.spec import DeckSpec
@@ -80,13 +81,19 @@ def deck_from_model(model: SalesWorkbook, out: str | Path, *, lang: str | None =
 def build_deck(workbook: str | Path, out: str | Path | None = None, *, lang: str | None = None,
                template: str | Path | None = None, previous: str | Path | None = None,
                pdf: bool = False, narrative_dir: str | Path | None = None) -> BuildResult:
-    """The whole job for one workbook file. ``out`` defaults to ``default_deck_name`` in the current folder."""
+    """The whole job for one workbook file. ``out`` defaults to ``default_deck_name`` in the current folder.
+
+    An output (the deck, its PDF) that is one of the inputs is refused before anything is read.
+    """
     from salesdeck.jobs import warmup
 
+    out = Path(out) if out else Path(default_deck_name(Path(workbook)))
+    check_outputs({"the deck": out, "the PDF": out.with_suffix(".pdf") if pdf else None},
+                  {"the workbook": workbook, "--template": template, "--previous": previous,
+                   "a file of --narrative": narrative_dir})
     ready = warmup.start(lang, template)  # uses the core calamine leaves idle while it parses
     model = load(workbook)
     previous_model = load(previous) if previous else None
     ready.wait()
-    out = Path(out) if out else Path(default_deck_name(Path(workbook)))
     return deck_from_model(model, out, lang=lang, template=template, previous=previous_model,
                            pdf=pdf, narrative_dir=narrative_dir)

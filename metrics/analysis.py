@@ -6,7 +6,8 @@ Rules:
   visits, effective visits, proposals, quotes, trials, deals), skipping
   stages nobody filled; step conversion = a stage / the stage before it.
 - Win rate by lead channel = won / (won + lost) opportunities, over every
-  row of the pipeline sheet.
+  row of the pipeline sheet. Only channels with enough closed
+  opportunities are compared (best / worst); see sufficiency.
 - Average order value (客单价) per month = sales / orders (orders counted as
   in :mod:`.orders`), for the 13 months ending with the report month.
 - Dependency: the share of the last 12 months' positive sales that the top
@@ -23,6 +24,7 @@ import pandas as pd
 
 from salesdeck import calc
 from salesdeck.metrics.orders import monthly_sales, order_counts, sum_by
+from salesdeck.metrics.sufficiency import enough_cases
 
 if TYPE_CHECKING:
     from salesdeck.metrics.book import Metrics
@@ -60,9 +62,12 @@ def funnel(m: "Metrics") -> Funnel | None:
 class Conversion:
     grid: pd.DataFrame      # index lead source key ("~" = not filled), columns open, won, lost
     rate: dict              # source -> win rate or None (nothing closed)
+    closed: dict            # source -> closed (won + lost) opportunities: the cases a rate rests on
     won_amount: pd.Series   # source -> won amount
     overall: float | None
     opportunities: int
+    best: object | None     # the comparable source with the highest rate (ties by key), None when < 2 comparable
+    worst: object | None
 
 
 def conversion(m: "Metrics") -> Conversion | None:
@@ -81,7 +86,11 @@ def conversion(m: "Metrics") -> Conversion | None:
     won_amount = frame[frame["category"] == "won"].groupby("source")["amount"].sum()
     total_closed = int(closed.sum())
     overall = float(grid["won"].sum() / total_closed) if total_closed else None
-    return Conversion(grid, rate, won_amount, overall, len(pipe))
+    comparable = sorted(((rate[k], str(k), k) for k in grid.index if enough_cases(closed[k])),
+                        key=lambda x: (-x[0], x[1]))
+    best, worst = (comparable[0][2], comparable[-1][2]) if len(comparable) >= 2 else (None, None)
+    return Conversion(grid, rate, {k: int(closed[k]) for k in grid.index}, won_amount, overall, len(pipe), best,
+                      worst)
 
 
 @dataclass(frozen=True)

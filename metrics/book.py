@@ -14,13 +14,19 @@ from typing import Any, Callable
 import pandas as pd
 
 from salesdeck.metrics import (
-    analysis, commission, customers, diagnosis, feedback, orders as order_rows, performance, pipeline, plan,
-    receivables,
+    analysis, changes, commission, customers, diagnosis, feedback, orders as order_rows, performance, pipeline, plan,
+    receivables, sufficiency, workload,
 )
 from salesdeck.metrics.months import Calendar, report_month
 from salesdeck.workbook.model import SalesWorkbook
 
 __all__ = ["Metrics"]
+
+
+def _filled(m: "Metrics", table: str, column: str) -> sufficiency.Filled:
+    if table == "orders":
+        return sufficiency.filled(m.month_orders, "orders", column, "amount")
+    return sufficiency.filled(m.model.tables[table], table, column)
 
 
 class _Figure:
@@ -104,9 +110,14 @@ class Metrics:
     nps = _Figure(feedback.nps)
     next_total = _Figure(plan.next_total)
     rep_plan = _Figure(plan.rep_plan)
-    gap_plan = _Figure(plan.gap_plan)
+    workload = _Figure(workload.workload)
     pipeline = _Figure(pipeline.pipeline)
+    pipeline_changes = _Figure(changes.pipeline_changes)
     commission = _Figure(commission.commission)
+
+    def filled(self, table: str, column: str) -> sufficiency.Filled:
+        """How much of the month's orders (by amount) or of the pipeline (by rows) has ``column`` filled."""
+        return self._figure(_filled, table, column)
 
     def attainment(self, dim: str) -> performance.Units:
         """Every unit along ``dim`` with sales or a target: actual, target, attainment, variance, rag; totals."""

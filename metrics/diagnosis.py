@@ -14,6 +14,9 @@ Rules:
   -> direction (visits at the wrong customers or needs); close rate low ->
   quality (proposals do not convert); otherwise target (activity on par:
   review the target or the resources). A unit without activity counts 0.
+  A close rate from too few proposals is not judged (see sufficiency).
+- The company row is the company's attainment (the KPI), the one average of
+  the deck.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from salesdeck import calc
+from salesdeck.metrics.sufficiency import enough_cases
 from salesdeck.metrics.targets import targets_by
 
 if TYPE_CHECKING:
@@ -42,9 +46,11 @@ def _blank(v) -> bool:
 
 
 def diagnose(visits_per_rep: float, proposals_per_visit: float, close_rate: float,
-             team: tuple[float, float, float]) -> str:
+             team: tuple[float, float, float], proposals: float | None = None) -> str:
     """The cause of a miss (see the module docstring): quantity, direction, quality or target."""
     for value, average, cause in zip((visits_per_rep, proposals_per_visit, close_rate), team, CAUSES):
+        if cause == "quality" and proposals is not None and not enough_cases(proposals):
+            continue
         v = 0.0 if _blank(value) else value
         if not _blank(average) and average > 0 and v < ACTIVITY_GAP * average:
             return cause
@@ -67,6 +73,7 @@ def unit_activity(m: "Metrics", unit: str) -> tuple[pd.DataFrame, tuple[float, f
     out = pd.DataFrame({
         "reps": reps,
         "visits": sums["visits"],
+        "proposals": sums["proposals"],
         "visits_per_rep": [_ratio(sums.at[u, "visits"], reps[u]) for u in sums.index],
         "proposals_per_visit": [_ratio(sums.at[u, "proposals"], sums.at[u, "visits"]) for u in sums.index],
         "close_rate": [_ratio(sums.at[u, "deals"], sums.at[u, "proposals"]) for u in sums.index],
@@ -83,7 +90,7 @@ class BelowTarget:
     table: pd.DataFrame        # every unit with a target: actual, target, attainment, rag
     below: pd.DataFrame        # units not green, worst first, with their activity and cause
     team: tuple[float, float, float]
-    overall: float             # the units' total actual / total target
+    overall: float | None      # the company's attainment (the KPI)
 
 
 def below_target(m: "Metrics") -> BelowTarget | None:
@@ -103,8 +110,8 @@ def below_target(m: "Metrics") -> BelowTarget | None:
     below = below.sort_values(["attainment", "name"], kind="stable")
     activity, team = unit_activity(m, unit)
     activity = activity.reindex(below.index)
-    below = below.join(activity[["visits_per_rep", "proposals_per_visit", "close_rate"]])
-    below["cause"] = [diagnose(a["visits_per_rep"], a["proposals_per_visit"], a["close_rate"], team)
+    below = below.join(activity[["visits_per_rep", "proposals_per_visit", "close_rate", "proposals"]])
+    below["cause"] = [diagnose(a["visits_per_rep"], a["proposals_per_visit"], a["close_rate"], team,
+                               0.0 if _blank(a["proposals"]) else a["proposals"])
                       for _, a in below.iterrows()]
-    overall = calc.attainment(table["actual"].sum(), table["target"].sum())
-    return BelowTarget(unit, table, below, team, float(overall))
+    return BelowTarget(unit, table, below, team, m.kpis.attainment)

@@ -23,8 +23,11 @@ RULE_MODULES = (
     ("receivables", "Receivables (part 3)"),
     ("feedback", "Customer feedback (part 4)"),
     ("statuses", "Statuses of actions and requests (parts 1, 5, 6)"),
-    ("plan", "Next month's target, its splits and the workload (part 6)"),
+    ("sufficiency", "When data is enough to conclude from"),
+    ("plan", "Next month's target and its splits (part 6)"),
+    ("workload", "Next month's workload per rep (part 6)"),
     ("pipeline", "Pipeline (result sheet)"),
+    ("changes", "Pipeline changes since last month (with --previous)"),
     ("commission", "Bonus and commission (result sheet)"),
 )
 
@@ -49,13 +52,21 @@ JSON_KEYS = (
     ("pipeline.by_rep", "{rep: {open, weighted, coverage, commit, best_case, pipeline}}; coverage null when the "
                         "rep's target is met or missing"),
     ("pipeline.by_region", "{region: {open, weighted}}"),
-    ("churn", "[{customer, rep, sales: {month: amount}, change}] for each churn warning, worst first"),
+    ("workload", "{rep: {target, existing, gap, new_deals, visits, calls, visits_per_day, calls_per_day, "
+                 "best_month_visits, over_capacity}} for next month"),
+    ("churn", "[{customer, rep, reason (declining or stopped), sales: {month: amount}, change, at_risk}], most sales "
+              "at risk first"),
     ("receivables.as_of, .outstanding, .overdue", "as of the report month's last day"),
     ("receivables.aging", "{bucket: outstanding} for current, 1-30, 31-60, 61-90, 90+"),
-    ("receivables.abnormal_customers", "[{customer, rep, outstanding, average_days, longest_open_days}]"),
+    ("receivables.follow_up", "[{customer, rep, overdue, average_days, longest_days, paid_late_days}], the biggest "
+                              "old debt first"),
     ("nps, nps_answers", "NPS from -100 to 100 (null without answers) and the number of answers"),
     ("complaints", "{category: count} for the month's complaints, largest first"),
     ("satisfaction", "{dimension: {score, previous}}"),
+    ("pipeline_changes", "only with --previous: for each of new, won, lost, slipped, pulled_in, increased, decreased, "
+                         "stalled {count, amount, deals: [opportunity ids]}; bridge {start, end} (last month's and "
+                         "this month's open pipeline: start + new + increased - decreased - won - lost = end); "
+                         "forecast {commit, best_case, won, accuracy}"),
 )
 
 

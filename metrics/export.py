@@ -83,20 +83,48 @@ def _pipeline(m: Metrics) -> dict:
     }
 
 
+def _text(value) -> str | None:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
 def _churn(m: Metrics) -> list:
     c = m.churn
-    return [{"customer": str(k), "rep": None if pd.isna(c.owner.get(k)) else str(c.owner.get(k)),
-             "sales": {str(p): _num(c.flagged.at[k, p]) for p in c.months}, "change": _num(c.change.get(k))}
-            for k in c.flagged.index]
+    return [{"customer": str(k), "rep": _text(w["rep"]), "reason": w["reason"],
+             "sales": {str(p): _num(w[p]) for p in c.months}, "change": _num(w["change"]),
+             "at_risk": _num(w["at_risk"])}
+            for k, w in c.warnings.iterrows()]
 
 
 def _receivables(m: Metrics) -> dict:
     r = m.receivables
-    customers = [{"customer": str(k), "rep": row["rep"], "outstanding": _num(row["outstanding"]),
-                  "average_days": _num(row["avg_days"]), "longest_open_days": _num(row["max_open_days"])}
-                 for k, row in r.abnormal.iterrows()] if len(r.abnormal) else []
+    follow = [{"customer": str(k), "rep": _text(row["rep"]), "overdue": _num(row["overdue"]),
+               "average_days": _num(row["average_days"]), "longest_days": _num(row["longest_days"]),
+               "paid_late_days": _num(row["paid_late_days"])}
+              for k, row in r.follow_up.iterrows()] if len(r.follow_up) else []
     return {"as_of": m.month_end.strftime("%Y-%m-%d"), "outstanding": _num(r.outstanding), "overdue": _num(r.overdue),
-            "aging": _amounts(r.by_bucket), "abnormal_customers": customers}
+            "aging": _amounts(r.by_bucket), "follow_up": follow}
+
+
+def _workload(m: Metrics) -> dict:
+    work = m.workload
+    if work is None:
+        return {}
+    keys = ("target", "existing", "gap", "new_deals", "visits", "calls", "visits_per_day", "calls_per_day",
+            "best_month_visits")
+    return {str(w["rep"]): {**{k: _num(w[k]) for k in keys}, "over_capacity": bool(w["over_capacity"])}
+            for _, w in work.iterrows() if w["rep"] is not None}
+
+
+def _changes(m: Metrics) -> dict | None:
+    c = m.pipeline_changes
+    if c is None:
+        return None
+    out = {kind: {"count": int(c.by_kind.at[kind, "count"]), "amount": _num(abs(c.by_kind.at[kind, "amount"])),
+                  "deals": c.ids(kind)} for kind in c.by_kind.index}
+    out["bridge"] = {"start": _num(c.start), "end": _num(c.end)}
+    out["forecast"] = {"commit": _num(c.forecast_commit), "best_case": _num(c.forecast_best_case),
+                       "won": _num(c.won), "accuracy": _num(c.accuracy)}
+    return out
 
 
 def to_json(m: Metrics) -> dict:
@@ -119,6 +147,7 @@ def to_json(m: Metrics) -> dict:
         "by_rep": _units(m, "rep"),
         "next_month": _next_month(m),
         "pipeline": _pipeline(m),
+        "workload": _workload(m),
         "churn": _churn(m),
         "receivables": _receivables(m),
         "nps": _num(n.score) if n else None,
@@ -126,6 +155,7 @@ def to_json(m: Metrics) -> dict:
         "complaints": {str(key): int(v) for key, v in complaints.by_category["count"].items()} if complaints else {},
         "satisfaction": {str(key): {"score": _num(r["score"]), "previous": _num(r["previous"])}
                          for key, r in sat.scores.iterrows()} if sat else {},
+        **({"pipeline_changes": _changes(m)} if m.previous is not None else {}),
     }
 
 
@@ -159,9 +189,14 @@ def summary(m: Metrics) -> str:
     lines.append(f"Open pipeline {_money(p['open'])} in {p['deals']} deals, weighted {_money(p['weighted'])}")
     r = data["receivables"]
     lines.append(f"Receivables as of {r['as_of']}: outstanding {_money(r['outstanding'])}, "
-                 f"overdue {_money(r['overdue'])}; {len(r['abnormal_customers'])} customer(s) paying abnormally")
+                 f"overdue {_money(r['overdue'])}; {len(r['follow_up'])} customer(s) to follow up")
     lines.append(f"Churn warnings: {len(data['churn'])} customer(s)")
     nps = data["nps"]
     lines.append(f"NPS {nps:+.0f} from {data['nps_answers']} answers" if nps is not None else "NPS: no answers")
     lines.append(f"Complaints this month: {sum(data['complaints'].values())}")
+    changes = data.get("pipeline_changes")
+    if changes:
+        lines.append(f"Pipeline since last month: {_money(changes['bridge']['start'])} -> {_money(changes['bridge']['end'])}; "
+                     + ", ".join(f"{k.replace('_', ' ')} {changes[k]['count']}" for k in
+                                 ("new", "won", "lost", "slipped", "stalled")))
     return "\n".join(lines)

@@ -8,8 +8,11 @@ Rules:
   band, green at or above the green band, amber between).
 - MoM / YoY: this month's sales against last month's and the same month last
   year; blank when the month compared with has no sales.
-- Attainment by unit covers the units with a target above 0; the deviation
-  of a unit is its attainment relative to the mean of the units' attainments.
+- One average per deck: the company's attainment (all of the month's sales
+  / the sum of the region targets). A unit's deviation is its attainment
+  minus the company's, in percentage points; units below it are "below
+  average".
+- Attainment by unit covers the units with a target above 0.
 - Shares (tiers, top products) are of the month's positive sales.
 """
 
@@ -108,9 +111,8 @@ def attainment_by(m: "Metrics", dim: str) -> Units:
 @dataclass(frozen=True)
 class Ranking:
     table: pd.DataFrame        # units with a target, best first: actual, target, attainment, rag, deviation, name
-    overall: float | None      # the units' total actual / total target
+    overall: float | None      # the company's attainment (the KPI): what deviations are measured from
     overall_rag: str | None
-    mean: float | None         # the mean of the units' attainments (what the deviation is measured from)
 
     @property
     def empty(self) -> bool:
@@ -118,18 +120,19 @@ class Ranking:
 
 
 def units_with_target(m: "Metrics", dim: str) -> Ranking:
-    """The units with a target above 0, best attainment first (ties by name), with their deviation."""
+    """The units with a target above 0, best attainment first (ties by name), each with its deviation:
+    its attainment minus the company's, in percentage points (as a fraction: 0.183 = 18.3 points)."""
     targets = targets_by(m.model.targets, m.month, dim)
     targets = targets[targets > 0]
+    k = m.kpis
     if targets.empty:
-        return Ranking(pd.DataFrame(), None, None, None)
+        return Ranking(pd.DataFrame(), k.attainment, k.rag)
     actual = m.month_orders.groupby(dim)["amount"].sum().reindex(targets.index, fill_value=0.0)
     table = calc.attainment_table(actual, targets, m.settings.rag_bands)
-    table["deviation"] = calc.deviation_from_average(table["attainment"]) if table["attainment"].mean() else np.nan
+    table["deviation"] = table["attainment"] - k.attainment if k.attainment is not None else np.nan
     table["name"] = [str(i) for i in table.index]
     table = table.sort_values(["attainment", "name"], ascending=[False, True], kind="stable")
-    overall = calc.attainment(table["actual"].sum(), table["target"].sum())
-    return Ranking(table, overall, calc.rag(overall, m.settings.rag_bands), float(table["attainment"].mean()))
+    return Ranking(table, k.attainment, k.rag)
 
 
 def last_two_months(m: "Metrics", by: str) -> tuple[pd.DataFrame, pd.Period]:

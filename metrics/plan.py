@@ -16,10 +16,8 @@ Rules:
   the region over the last 3 months. A region without either keeps one row
   for the whole region (no rep).
 - 旬: the total over 上旬 (1-10), 中旬 (11-20), 下旬 (21-end) by working days.
-- Funnel per rep: orders = ceil(target / average order), then proposals,
-  visits and calls by Settings' ratios (rounded up at every stage). The
-  average order is the rep's sales / orders over the last 3 months (orders
-  counted as in :mod:`.orders`), else the team's.
+- What each rep's target takes in new deals, visits and calls: see
+  :mod:`.workload`.
 """
 
 from __future__ import annotations
@@ -30,15 +28,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from salesdeck import calc
-from salesdeck.errors import CalcError
-from salesdeck.metrics.orders import months_of, order_ids
+from salesdeck.metrics.orders import months_of
 from salesdeck.metrics.targets import targets_by
 
 if TYPE_CHECKING:
     from salesdeck.metrics.book import Metrics
 
-__all__ = ["WEIGHT_MONTHS", "Total", "next_total", "weights", "Split", "split", "rep_plan", "xun_split", "new_order_value",
-           "gap_plan"]
+__all__ = ["WEIGHT_MONTHS", "Total", "next_total", "weights", "Split", "split", "rep_plan", "xun_split"]
 
 #: Split weights come from this many months of sales, ending with the report month.
 WEIGHT_MONTHS = 3
@@ -101,22 +97,15 @@ def split(m: "Metrics", dim: str) -> Split | None:
 
 
 def rep_plan(m: "Metrics") -> pd.DataFrame | None:
-    """Per (rep, region): next month's target, average order, and the orders, proposals, visits and calls
-    it takes (see the module docstring); rep None for a region without reps. None without a region split."""
+    """Per (rep, region): next month's target (see the module docstring); rep None for a region without
+    reps. None without a region split."""
     regions = split(m, "region")
     if regions is None:
         return None
-    s = m.settings
-    window = _window(m)
     targets = m.model.targets
     planned = targets[(months_of(targets["month"]) == m.next_month) & targets["rep"].notna()]
     planned = planned.groupby(["region", "rep"])["target"].sum()
-    sales = window.groupby(["region", "rep"])["amount"].sum().clip(lower=0)
-    ids = order_ids(window)
-    counts = window.assign(_id=ids).groupby("rep")["_id"].nunique()
-    rep_sales = window.groupby("rep")["amount"].sum()
-    team_orders = ids.nunique()
-    team_avg = float(window["amount"].sum() / team_orders) if team_orders and window["amount"].sum() > 0 else None
+    sales = _window(m).groupby(["region", "rep"])["amount"].sum().clip(lower=0)
     planned_in = {region: w.droplevel(0) for region, w in planned.groupby(level=0)}
     sales_in = {region: w.droplevel(0) for region, w in sales.groupby(level=0)}
     rows = []
@@ -128,21 +117,9 @@ def rep_plan(m: "Metrics") -> pd.DataFrame | None:
             rows.append({"rep": None, "region": region, "target": r["target"]})
             continue
         w = w[w > 0].sort_index()
-        for rep, amount in calc.split_by_weights(r["target"], w, s.split_unit).items():
+        for rep, amount in calc.split_by_weights(r["target"], w, m.settings.split_unit).items():
             rows.append({"rep": rep, "region": region, "target": float(amount)})
-    plan = pd.DataFrame(rows)
-    avgs, funnels = [], []
-    for _, p in plan.iterrows():
-        avg = rep_sales.get(p["rep"], 0.0) / counts[p["rep"]] if p["rep"] in counts.index else None
-        avg = avg if avg and avg > 0 else team_avg
-        avgs.append(avg)
-        try:
-            funnels.append(calc.funnel_back(p["target"], avg, s.funnel_ratios) if avg else [None] * 4)
-        except CalcError:
-            funnels.append([None] * 4)
-    plan["avg_order"] = avgs
-    plan[["orders", "proposals", "visits", "calls"]] = pd.DataFrame(funnels, index=plan.index)
-    return plan
+    return pd.DataFrame(rows, columns=["rep", "region", "target"])
 
 
 def xun_split(m: "Metrics", lang: str = "zh") -> pd.DataFrame | None:
@@ -152,49 +129,3 @@ def xun_split(m: "Metrics", lang: str = "zh") -> pd.DataFrame | None:
     if total is None:
         return None
     return m.calendar.xun_split(total.amount, m.next_month, m.settings.split_unit, lang)
-
-
-def new_order_value(m: "Metrics") -> float | None:
-    """The average new-business order: Settings' 新客户平均订单 when filled, else the new-business sales
-    of the last 12 months / their orders, else every order's average over those months."""
-    s = m.settings
-    if s.new_avg_order is not None and not pd.isna(s.new_avg_order) and s.new_avg_order > 0:
-        return float(s.new_avg_order)
-    year = m.history_in(*pd.period_range(m.month - 11, m.month, freq="M"))
-    for rows in (year[year["deal_type"] == "new"], year):
-        orders = order_ids(rows).nunique()
-        if orders and rows["amount"].sum() > 0:
-            return float(rows["amount"].sum() / orders)
-    return None
-
-
-def gap_plan(m: "Metrics") -> pd.DataFrame | None:
-    """The gap plan (循后计划, seed 003) for each row of :func:`rep_plan`: what new customers must bring.
-
-    A = next month's target; B1 = won deals expected to close next month;
-    B2 = the average monthly renewal sales of the last 3 months; B3 = the
-    weighted open deals expected to close next month (each for the rep, or
-    the region on a whole-region row); E = :func:`new_order_value`; G and I
-    from Settings; working days of next month. None without a rep plan or E.
-    """
-    plan = rep_plan(m)
-    e = new_order_value(m)
-    if plan is None or e is None:
-        return None
-    s = m.settings
-    days = m.calendar.working_days(m.next_month)
-    deals = m.model.pipeline
-    closing = deals[months_of(deals["expected_close"]) == m.next_month]
-    recent = _window(m)
-    renewals = recent[recent["deal_type"] == "renewal"]
-    rows = []
-    for _, p in plan.iterrows():
-        key, value = ("rep", p["rep"]) if p["rep"] is not None else ("region", p["region"])
-        mine = closing[closing[key] == value]
-        won = float(mine.loc[mine["category"] == "won", "amount"].sum())
-        live = mine[mine["category"] == "open"]
-        weighted = float((live["amount"] * live["probability"]).sum())
-        repeat = max(float(renewals.loc[renewals[key] == value, "amount"].sum()) / WEIGHT_MONTHS, 0.0)
-        figures = calc.gap_plan(p["target"], won, repeat, weighted, e, s.success_ratio, s.visits_per_prospect, days)
-        rows.append({"rep": p["rep"], "region": p["region"], **figures})
-    return pd.DataFrame(rows)

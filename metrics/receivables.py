@@ -1,4 +1,4 @@
-"""Receivables as of the report month's last day: outstanding, days overdue, aging, slow payers.
+"""Receivables as of the report month's last day: outstanding, days overdue, aging, who to follow up.
 
 Rules:
 
@@ -10,10 +10,15 @@ Rules:
 - Days overdue: for an invoice paid in full, paid date - due date; otherwise
   month end - due date; never below 0. Aging buckets: current (not yet due,
   or paid on time), 1-30, 31-60, 61-90, 90+ days.
-- A customer pays abnormally when its invoices are on average at least twice
-  as late as everyone's (and at least 30 days), or when one of its unpaid
-  invoices is more than 60 days overdue. Its rep is the alphabetically first
-  rep named on its invoices.
+- Per customer, over the same invoices (those still unpaid and past due):
+  the overdue amount, the average and the longest days overdue, so the
+  average never exceeds the longest. Separately, how late the customer paid
+  the invoices it settled in the last 6 months (average days late).
+- Follow up: customers with an unpaid invoice at least 30 days overdue, and
+  customers who pay far later than everyone (their average days late is at
+  least twice everyone's and at least 30 days). The biggest old debts lead:
+  ranked by overdue amount x days overdue, summed over the overdue invoices.
+- A customer's rep is the rep on most of its invoiced amount (ties by name).
 """
 
 from __future__ import annotations
@@ -29,13 +34,15 @@ from salesdeck import calc
 if TYPE_CHECKING:
     from salesdeck.metrics.book import Metrics
 
-__all__ = ["LATE_FACTOR", "LATE_MIN_DAYS", "OVERDUE_ALERT_DAYS", "invoices", "Receivables", "receivables"]
+__all__ = ["LATE_FACTOR", "LATE_MIN_DAYS", "FOLLOW_UP_DAYS", "PAID_WINDOW", "invoices", "Receivables", "receivables"]
 
-#: Abnormal payer: average days late >= LATE_FACTOR x everyone's average and >= LATE_MIN_DAYS ...
+#: Pays far later than everyone: average days late >= LATE_FACTOR x everyone's and >= LATE_MIN_DAYS ...
 LATE_FACTOR = 2.0
 LATE_MIN_DAYS = 30
-#: ... or any unpaid invoice more than this many days overdue.
-OVERDUE_ALERT_DAYS = 60
+#: ... or has an unpaid invoice at least this many days overdue.
+FOLLOW_UP_DAYS = 30
+#: How late a customer pays is judged on the invoices it settled in this many months.
+PAID_WINDOW = 6
 
 
 def invoices(m: "Metrics") -> pd.DataFrame:
@@ -67,42 +74,50 @@ class Receivables:
     outstanding: float
     overdue: float             # outstanding past its due date
     over60: float              # outstanding more than 60 days overdue
-    average_days: float        # every invoice's days overdue, averaged
-    abnormal: pd.DataFrame     # abnormal payers (see the module docstring), longest overdue first
+    average_days_late: float   # every invoice settled in the last 6 months: average days late
+    follow_up: pd.DataFrame    # customers to follow up, biggest old debt first (see the module docstring)
 
 
-def _first_rep(status: pd.DataFrame) -> pd.Series:
-    reps = status.loc[status["rep"].notna(), ["customer", "rep"]].astype({"rep": str})
-    first = reps.sort_values("rep", kind="stable").groupby("customer")["rep"].first()
-    customers = status.groupby("customer")["rep"].size().index
-    return first.reindex(customers).astype(object).where(lambda s: s.notna(), None)
+def _owners(inv: pd.DataFrame) -> pd.Series:
+    named = inv[inv["rep"].notna()].astype({"rep": str})
+    sums = named.groupby(["customer", "rep"])["amount"].sum().reset_index()
+    sums = sums.sort_values(["customer", "amount", "rep"], ascending=[True, False, True], kind="stable")
+    return sums.drop_duplicates("customer").set_index("customer")["rep"]
 
 
-def _abnormal(status: pd.DataFrame) -> pd.DataFrame:
-    overall = status["days"].mean()
-    open_days = status["days"].where(~status["settled"])
+def _follow_up(m: "Metrics", inv: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    overdue = inv[~inv["settled"] & (inv["days"] > 0) & (inv["outstanding"] > 0)]
+    window_start = (m.month - (PAID_WINDOW - 1)).start_time
+    paid = inv[inv["settled"] & (inv["paid_by"] >= window_start)]
+    everyone = float(paid["days"].mean()) if len(paid) else np.nan
     per = pd.DataFrame({
-        "outstanding": status.groupby("customer")["outstanding"].sum(),
-        "avg_days": status.groupby("customer")["days"].mean(),
-        "max_open_days": open_days.groupby(status["customer"]).max(),
-        "rep": _first_rep(status),
+        "overdue": overdue.groupby("customer")["outstanding"].sum(),
+        "invoices": overdue.groupby("customer").size(),
+        "average_days": overdue.groupby("customer")["days"].mean(),
+        "longest_days": overdue.groupby("customer")["days"].max(),
+        "priority": (overdue["outstanding"] * overdue["days"]).groupby(overdue["customer"]).sum(),
     })
-    slow = (per["avg_days"] >= LATE_FACTOR * overall) & (per["avg_days"] >= LATE_MIN_DAYS) if overall > 0 else False
-    overdue = per["max_open_days"].fillna(0) > OVERDUE_ALERT_DAYS
-    per["slow"], per["overdue"] = slow, overdue
-    per = per[per["slow"] | per["overdue"]].copy()
+    per = per.join(paid.groupby("customer")["days"].mean().rename("paid_late_days"), how="outer")
+    per[["overdue", "invoices", "priority"]] = per[["overdue", "invoices", "priority"]].fillna(0)
+    per["rep"] = _owners(inv).reindex(per.index)
+    per["rep"] = per["rep"].astype(object).where(per["rep"].notna(), None)
+    per["old_debt"] = per["longest_days"].fillna(0) >= FOLLOW_UP_DAYS
+    per["slow"] = (per["paid_late_days"] >= LATE_FACTOR * everyone) & (per["paid_late_days"] >= LATE_MIN_DAYS) \
+        if everyone > 0 else False
+    per = per[per["old_debt"] | per["slow"]].copy()
     per["name"] = [str(i) for i in per.index]
-    return per.sort_values(["max_open_days", "avg_days", "name"], ascending=[False, False, True], kind="stable")
+    per = per.sort_values(["priority", "overdue", "name"], ascending=[False, False, True], kind="stable")
+    return per.drop(columns="name"), everyone
 
 
 def receivables(m: "Metrics") -> Receivables:
-    """Outstanding by aging bucket and the customers who pay abnormally."""
+    """Outstanding by aging bucket and the customers to follow up."""
     inv = invoices(m)
     grouped = inv.groupby("bucket")
     order = list(calc.AGING_BUCKETS)
     by_bucket = grouped["outstanding"].sum().reindex(order, fill_value=0.0).astype(float)
     counts = grouped.size().reindex(order, fill_value=0).astype(int)
     amounts = grouped["amount"].sum().reindex(order, fill_value=0.0).astype(float)
+    follow_up, everyone = _follow_up(m, inv) if len(inv) else (pd.DataFrame(), np.nan)
     return Receivables(inv, by_bucket, counts, amounts, float(by_bucket.sum()), float(by_bucket.drop("current").sum()),
-                       float(by_bucket[["61-90", "90+"]].sum()), float(inv["days"].mean()) if len(inv) else np.nan,
-                       _abnormal(inv) if len(inv) else pd.DataFrame())
+                       float(by_bucket[["61-90", "90+"]].sum()), everyone, follow_up)

@@ -45,7 +45,10 @@ class _Sheet:
         return (en if self.lang == "en" else zh).format(**kw)
 
     def rag(self, code: str | None) -> str:
-        return "" if code is None else calc.RAG_LABELS[self.lang][calc.RAG_LABELS["en"].index(code)]
+        """The band's label; blank for a unit without a target (its code is None or NaN)."""
+        if not isinstance(code, str):
+            return ""
+        return calc.RAG_LABELS[self.lang][calc.RAG_LABELS["en"].index(code)]
 
 
 # ---------------------------------------------------------------- attainment
@@ -124,30 +127,56 @@ def _pipeline_block(s: _Sheet) -> ResultTable:
     return ResultTable("pipeline", s.title("pipeline"), frame, formats)
 
 
-def _funnel_block(s: _Sheet) -> ResultTable:
-    plan = s.m.rep_plan
-    columns = [s.label(k) for k in ("rep", "region", "next_target", "avg_order", "orders", "proposals", "visits",
-                                    "calls")]
-    if plan is None:
-        return ResultTable("funnel", s.title("funnel"), pd.DataFrame(), note=s.note("no_next"))
-    frame = pd.DataFrame({columns[0]: [_rep_name(s, r) for r in plan["rep"]], columns[1]: plan["region"],
-                          **{c: plan[k] for c, k in zip(columns[2:], ("target", "avg_order", "orders", "proposals",
-                                                                      "visits", "calls"))}})
-    formats = {columns[2]: MONEY, columns[3]: MONEY} | {c: INT for c in columns[4:]}
-    return ResultTable("funnel", s.title("funnel"), frame, formats)
+#: The workload block's columns: (figure, label key, number format).
+WORKLOAD_COLUMNS = (
+    ("target", "next_target", MONEY), ("won_closing", "won_closing", MONEY), ("repeat", "repeat", MONEY),
+    ("weighted_closing", "weighted_closing", MONEY), ("existing", "existing", MONEY), ("gap", "gap", MONEY),
+    ("new_order_value", "new_order_value", MONEY), ("new_deals", "new_deals", INT),
+    ("proposals_per_deal", "proposals_per_deal", DEC), ("visits_per_deal", "visits_per_deal", DEC),
+    ("calls_per_visit", "calls_per_visit", DEC), ("proposals", "proposals", INT), ("visits", "visits", INT),
+    ("calls", "calls", INT), ("working_days", "working_days", INT), ("visits_per_day", "visits_per_day", DEC),
+    ("calls_per_day", "calls_per_day", DEC), ("best_month_visits", "best_month_visits", INT),
+)
 
 
-def _gap_block(s: _Sheet) -> ResultTable:
-    plan = s.m.gap_plan
-    if plan is None:
-        return ResultTable("gap_plan", s.title("gap_plan"), pd.DataFrame(), note=s.note("no_next"))
-    labels = {key: f"{letter} {en if s.lang == 'en' else zh}".strip() for key, letter, zh, en in calc.GAP_PLAN_ROWS}
-    frame = pd.DataFrame({s.label("rep"): [_rep_name(s, r) for r in plan["rep"]], s.label("region"): plan["region"],
-                          **{label: plan[key] for key, label in labels.items()}})
-    counts = {"orders_needed", "prospects_needed", "visits_needed"}
-    ratios = {"success_ratio", "visits_per_success", "visits_per_day"}
-    formats = {labels[k]: INT if k in counts else DEC if k in ratios else MONEY for k in labels}
-    return ResultTable("gap_plan", s.title("gap_plan"), frame, formats)
+def _workload_block(s: _Sheet) -> ResultTable:
+    work = s.m.workload
+    if work is None:
+        return ResultTable("workload", s.title("workload"), pd.DataFrame(), note=s.note("no_next"))
+    frame = pd.DataFrame({s.label("rep"): [_rep_name(s, r) for r in work["rep"]], s.label("region"): work["region"],
+                          **{s.label(label): work[key] for key, label, _ in WORKLOAD_COLUMNS},
+                          s.label("over_capacity"): [s.label("yes") if v else "" for v in work["over_capacity"]]})
+    return ResultTable("workload", s.title("workload"), frame,
+                       {s.label(label): fmt for _, label, fmt in WORKLOAD_COLUMNS}, s.note("workload"))
+
+
+# ---------------------------------------------------------------- pipeline since last month
+def _changes_blocks(s: _Sheet) -> list[ResultTable]:
+    c = s.m.pipeline_changes
+    if c is None:
+        return []
+    kinds = ["start", *c.by_kind.index, "end", "commit"]
+    summary = pd.DataFrame({
+        s.label("change_kind"): [s.label("pipe_" + k) for k in kinds],
+        s.label("deals"): [None, *c.by_kind["count"], None, None],
+        s.label("deal_amount"): [c.start, *c.by_kind["amount"], c.end, c.forecast_commit],
+    })
+    note = s.note("pipeline_changes")
+    if c.accuracy is not None:
+        note += ("；" if s.lang == "zh" else "; ") + s.note("accuracy", accuracy=f"{c.accuracy:.1%}")
+    d = c.deals[c.deals["slipped"]]
+    d = d.assign(_a=d["amount_now"].fillna(0.0), _k=[str(k) for k in d.index]).sort_values(
+        ["_a", "_k"], ascending=[False, True], kind="stable")
+    detail = pd.DataFrame({
+        s.label("opportunity_id"): list(d.index), s.label("opportunity"): d["opportunity"].to_numpy(),
+        s.label("rep"): d["rep"].to_numpy(), s.label("deal_amount"): d["amount_now"].to_numpy(),
+        s.label("close_before"): d["close_before"].to_numpy(), s.label("close_now"): d["close_now"].to_numpy(),
+        s.label("state"): [s.label("pipe_stalled" if v else "pipe_slipped") for v in d["stalled"]],
+    })
+    return [ResultTable("pipeline_changes", s.title("pipeline_changes"), summary,
+                        {s.label("deals"): INT, s.label("deal_amount"): MONEY}, note),
+            ResultTable("pipeline_slipped", s.title("pipeline_slipped"), detail,
+                        {s.label("deal_amount"): MONEY, s.label("close_before"): DATE, s.label("close_now"): DATE})]
 
 
 # ---------------------------------------------------------------- commission
@@ -181,15 +210,18 @@ def _commission_blocks(s: _Sheet) -> list[ResultTable]:
 # ---------------------------------------------------------------- churn and aging
 def _churn_block(s: _Sheet) -> ResultTable:
     c = s.m.churn
-    monthly = c.monthly[(c.monthly != 0).any(axis=1)]
-    flagged = set(c.flagged.index)
-    order = [*c.flagged.index, *sorted((k for k in monthly.index if k not in flagged), key=str)]
-    monthly = monthly.reindex(order)
-    frame = pd.DataFrame({s.label("customer"): order, s.label("rep"): [c.owner.get(k) for k in order]})
+    w = c.warnings
+    quiet = c.monthly.drop(index=[k for k in w.index if k in c.monthly.index])
+    order = [*w.index, *sorted(quiet.index, key=str)]
+    grid = pd.concat([w[c.months], quiet[c.months]]).reindex(order) if len(order) else pd.DataFrame(columns=c.months)
+    frame = pd.DataFrame({s.label("customer"): order,
+                          s.label("rep"): [*w["rep"], *(None for _ in quiet.index)]})
     for period in c.months:
-        frame[period.strftime("%Y-%m")] = monthly[period].to_numpy()
-    frame[s.label("churn")] = [s.label("yes") if k in flagged else "" for k in order]
-    return ResultTable("churn", s.title("churn"), frame, {p.strftime("%Y-%m"): MONEY for p in c.months})
+        frame[period.strftime("%Y-%m")] = grid[period].to_numpy()
+    frame[s.label("churn")] = [s.label("churn_" + r) for r in w["reason"]] + [""] * len(quiet)
+    frame[s.label("at_risk")] = [*w["at_risk"], *(None for _ in quiet.index)]
+    formats = {p.strftime("%Y-%m"): MONEY for p in c.months} | {s.label("at_risk"): MONEY}
+    return ResultTable("churn", s.title("churn"), frame, formats)
 
 
 def _aging_blocks(s: _Sheet) -> list[ResultTable]:
@@ -227,8 +259,8 @@ def _blocks(s: _Sheet):
     yield "split_rep", lambda: [_rep_split_block(s)]
     yield "split_xun", lambda: [_xun_block(s)]
     yield "pipeline", lambda: [_pipeline_block(s)]
-    yield "funnel", lambda: [_funnel_block(s)]
-    yield "gap_plan", lambda: [_gap_block(s)]
+    yield "pipeline_changes", lambda: _changes_blocks(s)
+    yield "workload", lambda: [_workload_block(s)]
     yield "commission", lambda: _commission_blocks(s)
     yield "churn", lambda: [_churn_block(s)]
     yield "aging_totals", lambda: _aging_blocks(s)

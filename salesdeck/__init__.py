@@ -4,7 +4,7 @@ __version__ = "0.1.0"
 
 
 def main() -> None:
-    """Ribbon entry point: refresh the workbook that called it (Excel only)."""
+    """Refresh the workbook that called it (Excel only): what xlwings' template button runs for salesdeck.xlam."""
     from salesdeck.addin.ribbon import refresh_caller
 
     refresh_caller()

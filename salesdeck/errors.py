@@ -59,6 +59,12 @@ class NotAWorkbookError(SalesdeckError):
     exit_code = 2
 
 
+class NotADeckError(SalesdeckError):
+    """The file is not a PowerPoint deck we can open (exit 2)."""
+
+    exit_code = 2
+
+
 class WorkbookInvalidError(SalesdeckError):
     """The workbook opened but has errors; ``issues`` lists every one."""
 

@@ -30,6 +30,8 @@ EXCEPTIONS = {
     # xlwings' ribbon VBA runs ``import salesdeck; salesdeck.main()``: the entry point must be in the root
     # package, and imports the ribbon lazily, only when Excel calls it.
     ("salesdeck/__init__.py", "salesdeck.addin.ribbon"),
+    # ``python -m salesdeck`` runs the command line: the root package's __main__ is the CLI's other door.
+    ("salesdeck/__main__.py", "salesdeck.cli"),
 }
 
 

@@ -193,7 +193,7 @@ _CELLS = st.one_of(
 @given(st.lists(_CELLS, max_size=30))
 def test_duplicate_keys_of_a_column_are_each_cells_canonical_value(cells):
     """Keys are computed a column at a time; they must equal the cell-by-cell canonical form, whatever the mix."""
-    from salesdeck.workbook.imports.importer import _canonical, _column_keys
+    from salesdeck.workbook.imports.duplicates import _canonical, _column_keys
 
     expected = [_canonical(v) for v in cells]
     assert _column_keys(pd.Series(cells, dtype=object)) == expected

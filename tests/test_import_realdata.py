@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from click.testing import CliRunner
@@ -92,3 +93,55 @@ def test_monthly_transaction_workbooks_check_and_build(realdata, tmp_path):
     deck = build_deck(workbook, tmp_path / "deck.pptx").deck
     titles = [s.shapes.title.text for s in Presentation(deck).slides if s.shapes.title is not None]
     assert "March 2019" in titles[0]
+
+
+def test_check_on_the_raw_export_says_which_import_to_run(realdata):
+    result = run("check", realdata / SUPERSTORE)
+    assert result.exit_code == 1
+    assert "Hint: Superstore Sales Orders - US.xlsx is not a salesdeck workbook, but it looks like an export of " \
+           "orders" in result.stdout
+    assert "--into workbook.xlsx --in-place --as orders" in result.stdout
+
+
+def test_lines_of_one_order_are_all_imported_and_a_repeated_line_once(superstore_with_targets, realdata):
+    """Superstore orders have up to 14 lines each; a product may come twice in an order at another quantity
+    (another line). One line is there twice, differing only in its shipping cost, which is not imported."""
+    workbook, orders, _ = superstore_with_targets
+    rows = _rows(realdata / SUPERSTORE)
+    header, body = rows[0], [r for r in rows[1:] if r[1].year != 2099]
+    line = [header.index(h) for h in ("Order ID", "Product ID", "Quantity", "Sales")]
+    distinct = {tuple(r[i] for i in line) for r in body}
+    assert len(body) - len(distinct) == 1
+    assert f"imported {len(distinct)} row(s) into orders" in orders
+    assert "skipped 1 (duplicate: e.g. same order line (order id, product, quantity, amount) as row" in orders
+    check = run("check", workbook, "--json")
+    assert not [i for i in json.loads(check.stdout)["issues"] if "duplicate" in i["message"]]
+
+
+def test_monthly_csvs_with_us_dates_bom_and_old_mac_line_endings(realdata, tmp_path):
+    """The monthly transaction files as a US system exports them: m/d/yyyy dates, a BOM, CR line endings."""
+    import csv
+    import io
+
+    sources = []
+    for name in MONTHS:
+        rows = _rows(realdata / name)
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\r").writerows(
+            [rows[0]] + [[f"{v.month}/{v.day}/{v.year}" if isinstance(v, dt.date) else v for v in r] for r in rows[1:]])
+        source = tmp_path / name.split("/")[-1].replace(".xlsx", ".csv")
+        source.write_bytes(text.getvalue().encode("utf-8-sig"))
+        sources.append(source)
+    workbook = tmp_path / "2019-q1.xlsx"
+    assert run("template", "-o", workbook, "--lang", "en").exit_code == 0
+    result = run("import", *sources, "--into", workbook, "--as", "orders", "--in-place",
+                 "--column", "customer=transaction_id", "--set", "rep=Online", "--set", "channel=direct",
+                 "--set", "product_line=Subscription")
+    assert result.exit_code == 0, result.output
+    orders = read_workbook(workbook).orders
+    expected = {}
+    for name in MONTHS:
+        for r in _rows(realdata / name)[1:]:
+            expected[f"{r[3]:%Y-%m}"] = expected.get(f"{r[3]:%Y-%m}", 0) + r[6]
+    got = orders.groupby(orders["date"].dt.strftime("%Y-%m"))["amount"].sum().to_dict()
+    assert got == pytest.approx(expected)

@@ -247,7 +247,7 @@ def test_skipped_rows_are_reported_by_reason_with_file_rows(tmp_path):
     assert any(line.startswith("  skipped 1 (amount not a number: e.g. amount '一百'") and line.endswith("october.csv row 7")
                for line in lines)
     assert "  skipped 1 (blank row): october.csv row 8" in lines
-    assert "  skipped 1 (duplicate: e.g. same row as an earlier row): october.csv row 10" in lines
+    assert "  skipped 1 (duplicate: e.g. same row as row 9): october.csv row 10" in lines
     assert read_workbook(tmp_path / "out.xlsx").orders["amount"].tolist() == [101, 105, 102]
 
 
@@ -270,7 +270,7 @@ def test_receivables_with_duplicate_invoices(tmp_path):
                       "INV-1,Acme,Wu,1000,2026-09-30,2026-10-05,1000\n", encoding="utf-8")
     report = import_rows([source], template, "receivables", out=tmp_path / "o.xlsx")
     assert report.imported == 2
-    assert [(s.row, s.reason) for s in report.skipped] == [(4, "duplicate: same invoice as an earlier row")]
+    assert [(s.row, s.reason) for s in report.skipped] == [(4, "duplicate: same invoice as row 2")]
     receivables = read_workbook(tmp_path / "o.xlsx", strict=False).receivables
     assert receivables["invoice"].tolist() == ["INV-1", "INV-2"]
     assert receivables["paid_amount"].fillna(0).tolist() == [1000, 0]

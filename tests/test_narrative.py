@@ -23,10 +23,10 @@ def test_filters_format_numbers_for_the_language():
 
 
 def test_first_line_is_the_title_the_rest_the_subtitle():
-    title, subtitle = Narrative("zh").title("p4_nps", nps=22.5, answers=160, promoters=0.46, passives=0.31,
-                                            detractors=0.23)
-    assert title == "NPS为+22，推荐者占46%"
-    assert subtitle == "160份答卷：推荐者46%、中立者31%、贬损者23%"
+    title, subtitle = Narrative("zh").title("p4_nps", nps=22.2, answers=160, promoters=0.456, passives=0.322,
+                                            detractors=0.234)
+    assert title == "NPS为+22.2，推荐者占45.6%"
+    assert subtitle == "160份答卷：推荐者45.6% − 贬损者23.4% = +22.2；中立者32.2%"
 
 
 def test_missing_variable_names_template_and_line(tmp_path):

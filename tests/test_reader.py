@@ -154,12 +154,16 @@ def test_report_month_missing_is_an_error():
 
 def test_warnings_duplicates_paid_over_amount_and_short_history():
     grids = _grids()
-    _set(grids, "订单", 3, "订单号", "SO0001")
+    _set(grids, "订单", 3, "订单号", "SO0001")   # a second line of order SO0001: another product
+    for header in ("订单号", "产品", "数量", "金额"):  # row 5 repeats row 2's line
+        _set(grids, "订单", 5, header, grids["订单"][1][grids["订单"][0].index(header)])
     _set(grids, "回款", 2, "回款金额", 999999.0)
     grids["订单"][:] = grids["订单"][:10]
     book = parse_sheets(grids)
     messages = [(i.where, i.message) for i in book.warnings]
-    assert ("订单!A3", "duplicate 订单号 'SO0001' (each row is still counted)") in messages
+    duplicates = [(w, m) for w, m in messages if "duplicate" in m]
+    assert duplicates == [("订单!A5", "duplicate order line: 订单号 'SO0001' with the same 产品 '产品1', quantity, amount "
+                                     "as row 2 (each row is still counted)")]
     assert any(w == "回款!G2" and "more than the amount due" in m for w, m in messages)
     assert any(w == "订单" and m.startswith("orders cover 5 month(s)") for w, m in messages)
 

@@ -143,16 +143,21 @@ def test_pipeline_weighting_and_coverage(results):
     assert "王五" not in frame.index  # his only deal is won
 
 
-def test_funnel_back_calculation_per_rep(results):
-    frame = results["funnel"].frame.set_index("销售代表")
-    assert frame.loc["李四"].tolist() == ["华东", 80000, 70000, 2, 6, 24, 120]
-
-
-def test_gap_plan_counts_won_deals_closing_next_month(results):
-    frame = results["gap_plan"].frame.set_index("销售代表")
-    assert frame.loc["王五", "B1 购买平台未完成订单"] == 40000
-    assert frame.loc["李四", ["D 差异(需新客户填补)", "F 新客户订单数", "H 需发掘潜在客户数", "J 拜访新客户次数(每月)"]].tolist() \
-        == [80000, 2, 6, 24]
+def test_workload_counts_existing_business_before_new_deals(results):
+    frame = results["workload"].frame.set_index("销售代表")
+    # No deals in the Activities sheet: Settings' ratios (3 proposals per deal, 3 x 4 visits per deal, 5 calls a visit).
+    # 李四: nothing existing, 80,000 / 50,000 (Settings' new order) = 2 deals, 6 proposals, 24 visits, 120 calls.
+    row = frame.loc["李四"]
+    assert [row["D 需新签金额"], row["F 需新签单数"], row["方案"], row["拜访"], row["电话"]] == [80000, 2, 6, 24, 120]
+    assert row["日均拜访"] == pytest.approx(24 / 21) and row["近6月最佳月拜访"] == 25 and row["超出能力"] == ""
+    # 张三: renewals 72,000 / 3 months + 100,000 x 40% + 50,000 x 90% closing in November = 109,000 of 120,000.
+    row = frame.loc["张三"]
+    assert [row["B2 月均续约"], row["B3 下月成交商机(加权)"], row["C 现有业务"], row["D 需新签金额"]] == \
+        pytest.approx([24000, 85000, 109000, 11000])
+    assert [row["F 需新签单数"], row["拜访"]] == [1, 12]
+    # 王五: a won deal closing 3 November (40,000) and 243,333 of monthly renewals cover his 200,000.
+    row = frame.loc["王五"]
+    assert row["B1 下月成交的赢单"] == 40000 and row["D 需新签金额"] == 0 and row["拜访"] == 0
 
 
 def test_commission_tiers_and_scorecard(results):
@@ -169,8 +174,8 @@ def test_commission_tiers_and_scorecard(results):
 
 def test_churn_warning_for_two_declines(results):
     frame = results["churn"].frame
-    assert frame.iloc[0].tolist() == ["客户D", "王五", 300000.0, 250000.0, 180000.0, "是"]
-    assert (frame["流失预警"] == "是").sum() == 1
+    assert frame.iloc[0].tolist() == ["客户D", "王五", 300000.0, 250000.0, 180000.0, "连续两月下滑", 120000.0]
+    assert (frame["流失预警"] != "").sum() == 1
 
 
 def test_aging_ignores_payments_after_the_month(results):
@@ -249,7 +254,7 @@ def test_cli_prints_path_and_summary(tmp_path, tiny):
     out = tmp_path / "out.xlsx"
     result = CliRunner().invoke(cli, ["refresh", str(tiny), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [str(out), "15 result tables for 2026-10, overall attainment 90.5%"]
+    assert result.output.splitlines() == [str(out), "14 result tables for 2026-10, overall attainment 90.5%"]
 
 
 def test_cli_lists_the_readers_errors_and_writes_nothing(tmp_path):
@@ -336,7 +341,7 @@ def test_sample_region_attainment_tells_the_samples_story(sample):
 def test_every_sample_block_has_rows(sample):
     _, done = sample
     assert [(t.key, t.note) for t in done.tables if t.frame.empty] == []
-    assert len(done.tables) == 15
+    assert len(done.tables) == 14
 
 
 def test_sample_splits_add_up_exactly_in_whole_units(sample):

@@ -11,168 +11,8 @@ import xlwings as xw
 import salesdeck
 from salesdeck.addin import ribbon
 from salesdeck.jobs.refresh import refresh_workbook
+from tests.fake_excel import fake_book_from, trimmed, written_rows
 from tests.test_refresh import ORDERS, write_tiny
-
-
-# ---------------------------------------------------------------- a fake of the xlwings objects used
-class FakeFont:
-    def __init__(self, rng):
-        self._rng = rng
-
-    @property
-    def bold(self):
-        return all(self._rng.sheet.bold.get(p, False) for p in self._rng.cells())
-
-    @bold.setter
-    def bold(self, value):
-        for p in self._rng.cells():
-            self._rng.sheet.bold[p] = value
-
-
-class FakeRange:
-    def __init__(self, sheet, first, last=None):
-        self.sheet, self.first, self.last = sheet, first, last or first
-
-    row = property(lambda self: self.first[0])
-    column = property(lambda self: self.first[1])
-
-    def cells(self):
-        (r1, c1), (r2, c2) = self.first, self.last
-        return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
-
-    def options(self, ndim=None):
-        assert ndim == 2
-        return self
-
-    @property
-    def value(self):
-        (r1, c1), (r2, c2) = self.first, self.last
-        return [[self.sheet.cells.get((r, c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
-
-    @value.setter
-    def value(self, rows):
-        r0, c0 = self.first
-        for i, row in enumerate(rows):
-            for j, v in enumerate(row):
-                self.sheet.cells[(r0 + i, c0 + j)] = v
-
-    @property
-    def number_format(self):
-        return {self.sheet.formats.get(p, "General") for p in self.cells()}.pop()
-
-    @number_format.setter
-    def number_format(self, fmt):
-        for p in self.cells():
-            self.sheet.formats[p] = fmt
-
-    font = property(lambda self: FakeFont(self))
-
-    @property
-    def column_width(self):
-        return self.sheet.widths.get(self.column)
-
-    @column_width.setter
-    def column_width(self, w):
-        self.sheet.widths[self.column] = w
-
-
-class FakeSheet:
-    def __init__(self, book, name, cells=None):
-        self.book, self.name = book, name
-        self.cells = dict(cells or {})
-        self.formats, self.bold, self.widths = {}, {}, {}
-
-    @property
-    def used_range(self):
-        filled = [p for p, v in self.cells.items() if v is not None]
-        if not filled:
-            return FakeRange(self, (1, 1))
-        rows, cols = [p[0] for p in filled], [p[1] for p in filled]
-        return FakeRange(self, (min(rows), min(cols)), (max(rows), max(cols)))
-
-    def range(self, first, last=None):
-        if isinstance(first, str):
-            assert first == "A1"
-            first = (1, 1)
-        return FakeRange(self, first, last)
-
-    def clear(self):
-        self.cells, self.formats, self.bold = {}, {}, {}
-
-    def activate(self):
-        self.book.active = self
-
-    def delete(self):
-        self.book.sheets.items.remove(self)
-
-
-class FakeSheets:
-    def __init__(self, book):
-        self.book, self.items = book, []
-
-    def __iter__(self):
-        return iter(list(self.items))
-
-    def __len__(self):
-        return len(self.items)
-
-    def __getitem__(self, key):
-        if isinstance(key, int):
-            return self.items[key]
-        return next(s for s in self.items if s.name == key)
-
-    def add(self, name, after=None):
-        sheet = FakeSheet(self.book, name)
-        self.items.insert(self.items.index(after) + 1 if after is not None else 0, sheet)
-        return sheet
-
-
-class FakeApp:
-    def __init__(self):
-        self.alerts = []
-
-    def alert(self, prompt, title=None, **kw):
-        self.alerts.append((title, prompt))
-
-
-class FakeBook:
-    def __init__(self, name):
-        self.name, self.app, self.active = name, FakeApp(), None
-        self.sheets = FakeSheets(self)
-
-
-def fake_book_from(path, shift=(0, 0)) -> FakeBook:
-    """The file's cells as xlwings would return them (numbers as floats), optionally shifted down/right."""
-    book = FakeBook(path.name)
-    for ws in openpyxl.load_workbook(path).worksheets:
-        cells = {}
-        for row in ws.iter_rows():
-            for c in row:
-                if c.value is not None:
-                    v = float(c.value) if isinstance(c.value, int) and not isinstance(c.value, bool) else c.value
-                    cells[(c.row + shift[0], c.column + shift[1])] = v
-        book.sheets.items.append(FakeSheet(book, ws.title, cells))
-    return book
-
-
-def trimmed(rows) -> list[list]:
-    """Rows without trailing blank cells, and without trailing blank rows."""
-    out = []
-    for row in rows:
-        row = list(row)
-        while row and row[-1] is None:
-            row.pop()
-        out.append(row)
-    while out and not out[-1]:
-        out.pop()
-    return out
-
-
-def written_rows(sheet: FakeSheet) -> list[list]:
-    """The result sheet's cells as rows."""
-    width = max(c for _, c in sheet.cells)
-    return trimmed([[sheet.cells.get((r, c)) for c in range(1, width + 1)]
-                    for r in range(1, max(r for r, _ in sheet.cells) + 1)])
 
 
 # ---------------------------------------------------------------- tests
@@ -227,3 +67,93 @@ def test_invalid_input_shows_a_message_with_the_cell(tmp_path):
     assert title == "salesdeck"
     assert "工作簿有 1 个错误" in message and "订单!K5" in message  # J3 moved down 2, right 1
     assert "计算结果" not in [s.name for s in book.sheets]
+
+
+# ---------------------------------------------------------------- values as typed, in slices
+def test_the_fake_retypes_text_as_excel_does_unless_the_cell_is_text(tiny):
+    """Without the text format Excel would change these values; the fake does too, so the tests below can fail."""
+    sheet = fake_book_from(tiny).sheets["订单"]
+    sheet.range((30, 1)).value = [["00123", "3-4", "2026-08"]]
+    assert sheet.cells[(30, 1)] == 123.0 and isinstance(sheet.cells[(30, 2)], dt.datetime)
+    sheet.range((31, 1), (31, 3)).number_format = "@"
+    sheet.range((31, 1)).value = [["00123", "3-4", "2026-08"]]
+    assert [sheet.cells[(31, c)] for c in (1, 2, 3)] == ["00123", "3-4", "2026-08"]
+
+
+def test_text_in_the_results_stays_text(tmp_path):
+    """A customer called 00123 and an invoice called 3-4 come back exactly as typed."""
+    import openpyxl
+
+    path = write_tiny(tmp_path / "codes.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["订单"]["F4"] = "00123"        # O3's customer (an October order: it is in the churn table)
+    book["回款"]["A3"] = "3-4"          # INV2, still open
+    book.save(path)
+    fake = fake_book_from(path)
+    assert ribbon.refresh_book(fake)
+    sheet = fake.sheets["计算结果"]
+    values = set(sheet.cells.values())
+    assert {"00123", "3-4"} <= values
+    for (r, c), v in sheet.cells.items():
+        if isinstance(v, str) and not v.startswith("="):
+            assert sheet.formats.get((r, c)) == "@", (r, c, v)
+
+
+def test_big_sheets_are_read_and_results_written_in_slices(monkeypatch, tiny):
+    monkeypatch.setattr(ribbon, "CHUNK_ROWS", 7)
+    book = fake_book_from(tiny)
+    whole = {s.name: [list(r) for r in s.used_range.value] for s in book.sheets}
+    for s in book.sheets:
+        s.reads.clear()
+    assert ribbon.refresh_book(book)
+    orders = book.sheets["订单"]
+    assert orders.reads and max(orders.reads) <= 7 and sum(orders.reads) == len(whole["订单"])
+    result = book.sheets["计算结果"]
+    assert len(result.writes) > 10 and max(result.writes) <= 7
+    assert sum(result.writes) == max(r for r, _ in result.cells)
+
+
+def _normal(value):
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return round(float(value), 6)
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    return value
+
+
+def test_refresh_writes_the_same_cells_as_salesdeck_refresh_for_the_sample(tmp_path):
+    """The smoke test compares these two in Excel; here every cell of the sample's result sheet is compared."""
+    import openpyxl
+
+    from salesdeck.jobs.refresh import refresh_file
+    from salesdeck.workbook.author.sample import write_sample
+
+    sample = write_sample(tmp_path / "sample.xlsx")
+    refreshed = refresh_file(sample).path
+    expected = openpyxl.load_workbook(refreshed)["计算结果"]
+    book = fake_book_from(sample)
+    assert ribbon.refresh_book(book)
+    got = book.sheets["计算结果"].cells
+    file_cells = {(c.row, c.column): _normal(c.value) for row in expected.iter_rows() for c in row
+                  if c.value is not None}
+    fake_cells = {k: _normal(v) for k, v in got.items() if v is not None}
+    assert fake_cells == file_cells
+    assert len(file_cells) > 500
+
+
+def test_results_sheet_needs_no_addin_to_display(tmp_path):
+    """WPS users get salesdeck refresh's file: plain values and number formats, no formulas, macros or links."""
+    import zipfile
+
+    import openpyxl
+
+    from salesdeck.jobs.refresh import refresh_file
+
+    refreshed = refresh_file(write_tiny(tmp_path / "wps.xlsx")).path
+    sheet = openpyxl.load_workbook(refreshed)["计算结果"]
+    kinds = {c.data_type for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert kinds <= {"s", "n", "d", "b"}, kinds
+    with zipfile.ZipFile(refreshed) as zf:
+        assert not [n for n in zf.namelist() if "vbaProject" in n or "externalLink" in n]

@@ -200,11 +200,13 @@ def check_pipeline(data, results):
 
 def check_churn(data, results, deck, lang):
     frame = results["churn"].frame
-    flagged = frame[frame.iloc[:, -1] != ""]
-    assert [[c["customer"], c["rep"]] for c in data["churn"]] == flagged.iloc[:, :2].values.tolist()
+    flagged = frame[frame[label("churn", lang) if lang == "en" else "流失预警"] != ""]
+    expected = [[c["customer"], c["rep"]] for c in data["churn"]]
+    assert expected == flagged.iloc[:, :2].astype(object).where(flagged.iloc[:, :2].notna(), None).values.tolist()
     churn_slide = slides(deck, 3)[1]
     if churn_slide.table is not None:
-        assert [[c["customer"], c["rep"]] for c in data["churn"]] == [row[:2] for row in churn_slide.table.rows]
+        blank = "—"
+        assert [[cu, rep or blank] for cu, rep in expected] == [row[:2] for row in churn_slide.table.rows]
     else:
         assert data["churn"] == []
 

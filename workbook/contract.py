@@ -145,17 +145,19 @@ TIERS = (
     Choice("small", "小客户", "Small", ("小型客户", "中小客户", "small", "SMB")),
 )
 DEAL_TYPES = (
-    Choice("new", "新签", "New", ("新客户", "新增", "new business")),
-    Choice("renewal", "续约", "Renewal", ("续签", "复购", "老客户", "repeat", "existing")),
+    Choice("new", "新签", "New", ("新客户", "新增", "new business", "new customer", "newbusiness")),
+    Choice("renewal", "续约", "Renewal", ("续签", "复购", "老客户", "repeat", "existing", "existing customer",
+                                          "existing customer - upgrade", "existing customer - replacement",
+                                          "existing customer - downgrade", "existingbusiness")),
 )
 CUSTOMER_TYPES = (
     Choice("new", "新客户", "New customers", ("新客", "new")),
     Choice("existing", "老客户", "Existing customers", ("老客", "存量客户", "existing", "repeat")),
 )
 LEAD_SOURCES = (
-    Choice("website", "官网", "Website", ("网站", "web")),
+    Choice("website", "官网", "Website", ("网站", "web", "web download", "web form")),
     Choice("trade_show", "展会", "Trade show", ("会展", "event", "exhibition")),
-    Choice("referral", "转介绍", "Referral", ("推荐", "介绍")),
+    Choice("referral", "转介绍", "Referral", ("推荐", "介绍", "partner referral", "employee referral")),
     Choice("telemarketing", "电话营销", "Telemarketing", ("电销", "cold call")),
     Choice("partner", "渠道伙伴", "Partner", ("合作伙伴", "channel partner")),
     Choice("existing", "老客户", "Existing customer", ("老客户复购", "existing customer")),

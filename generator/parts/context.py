@@ -12,11 +12,12 @@ from salesdeck.generator.parts.labels import label
 from salesdeck.generator.parts.narrative import Narrative
 from salesdeck.generator.spec import SlideSpec
 from salesdeck.metrics import Metrics
-from salesdeck.metrics.statuses import status_colour as status_fill
+from salesdeck.metrics.statuses import Summary
+from salesdeck.metrics.sufficiency import Filled, enough_cases
 from salesdeck.workbook import contract
 from salesdeck.workbook.model import SalesWorkbook
 
-__all__ = ["Ctx", "status_fill"]
+__all__ = ["Ctx"]
 
 
 @dataclass
@@ -69,6 +70,16 @@ class Ctx:
     def money(self, v: Any) -> str:
         return numfmt.money(v, self.lang)
 
+    def money_column(self, values: Any):
+        """A formatter printing every amount of one table column in one unit (see numfmt.money_column)."""
+        return numfmt.money_column(values, self.lang)
+
+    def rate(self, value: Any, cases: Any, decimals: int = 1) -> str:
+        """A rate, with its n when it rests on too few cases to compare ("40% (n=3)")."""
+        if enough_cases(cases):
+            return numfmt.pct(value, decimals)
+        return f"{numfmt.pct(value)} (n={numfmt.count(cases or 0)})"
+
     def month_text(self, period: pd.Period | None = None) -> str:
         return numfmt.month_label((period or self.month).start_time, self.lang)
 
@@ -104,6 +115,35 @@ class Ctx:
         return self.label("rag_formula").format(red=numfmt.pct(red), green=numfmt.pct(green))
 
     # ------------------------------------------------------------ empty slides
+    def status_notes(self, summary: Summary, names) -> list[str]:
+        """For the presenter: each item whose typed status contradicts its dates ("X: 已延期 but not yet due")."""
+        lines = []
+        for name, judged in zip(names, summary.judged):
+            if judged.note:
+                lines.append(self.label("status_" + judged.note).format(item=name))
+        return lines
+
+    def fill_hint(self, filled: Filled) -> str:
+        """E.g. 请在「订单」表填写“客户等级”列：本月31%的销售额未填写."""
+        if filled.table == "orders":
+            missing = self.label("missing_sales").format(share=numfmt.pct(1 - filled.share))
+        else:
+            missing = self.label("missing_rows").format(n=filled.rows_missing)
+        return self.label("fill_column").format(sheet=self.sheet(filled.table), column=self.header(filled.table,
+                                                                                                   filled.column),
+                                                missing=missing)
+
+    def judged_title(self, filled: Filled, title: str, subtitle: str) -> tuple[str, str]:
+        """``title`` when the column is filled enough to conclude from, else which column to fill."""
+        return (title, subtitle) if filled.sufficient else (self.fill_hint(filled), self.label("partial_column"))
+
+    def unfilled(self, topic: str, filled: Filled) -> SlideSpec:
+        """The slide of a breakdown whose column nobody filled: which column to fill, and no chart."""
+        title, _ = self.title("empty", topic=self.label(topic), reason=self.label("column_empty"),
+                              month=self.month.start_time)
+        return SlideSpec(kind="empty", title=title, bullets=[self.fill_hint(filled)],
+                         notes=f"{self.label('note_source')}: {self.model.where(filled.table, filled.column)}")
+
     def empty(self, topic: str, *tables: str, reason: str = "no_data") -> SlideSpec:
         """A slide saying there is no data this month and which sheet to fill."""
         sheets = []

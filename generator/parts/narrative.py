@@ -52,6 +52,8 @@ def _environment(lang: str, search_path: tuple[str, ...]) -> SandboxedEnvironmen
         "delta": numfmt.delta,
         "points": numfmt.delta_points,
         "signed": lambda v: numfmt.delta_points(v, 0),
+        "pp": numfmt.points,
+        "pp_abs": lambda v: numfmt.number(abs(v) * 100, 1),
         "month": lambda v: numfmt.month_label(v, lang),
         "date": lambda v: numfmt.date(v, lang),
     })
@@ -73,7 +75,8 @@ class Narrative:
     """Renders slide text for one language with the number filters of :mod:`numfmt`.
 
     Filters: ``money`` (123.5万 / 1.23M), ``num``, ``count``, ``pct`` (112%),
-    ``pct1`` (112.3%), ``delta`` (+12.3%), ``points`` (+0.4), ``signed`` (+32), ``month``
+    ``pct1`` (112.3%), ``delta`` (+12.3%), ``points`` (+0.4), ``signed`` (+32), ``pp`` (percentage
+    points of a ratio difference: 0.183 -> +18.3), ``month``
     (2026年10月 / October 2026), ``date``.
     """
 

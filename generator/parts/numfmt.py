@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 __all__ = [
-    "BLANK", "is_blank", "money", "number", "count", "pct", "delta", "delta_points", "month_label",
+    "BLANK", "is_blank", "money", "money_column", "number", "count", "pct", "delta", "delta_points", "points", "month_label",
     "date", "money_scale", "MoneyScale",
 ]
 
@@ -80,6 +80,38 @@ def money(value: Any, lang: str = "zh") -> str:
     return f"{sign}{_plain(a / divisor, decimals)}{suffix}"
 
 
+def money_column(values: Any, lang: str = "zh"):
+    """A formatter that prints every amount of one table column in the same unit.
+
+    The unit is the one the column's largest amount would get alone (万 or 亿
+    for zh, K, M or B for en); amounts far below it get one more decimal so
+    they do not read as 0 (0.98万 beside 323.30万). Blank stays "—", zero is "0".
+
+    >>> f = money_column([3_233_000, 9_758, 0]); f(3_233_000), f(9_758), f(0)
+    ('323.30万', '0.98万', '0')
+    """
+    finite = [abs(float(v)) for v in values if not is_blank(v)]
+    top = max(finite, default=0.0)
+    scales = _SCALES[_lang(lang)]
+    chosen = next((s for s in scales if round(top / s[1], s[3]) * s[1] >= s[0]), None)
+    if chosen is None:
+        return lambda v: money(v, lang)
+    _, divisor, suffix, decimals = chosen
+    smallest = min((v for v in finite if v > 0), default=top)
+    if smallest < divisor and decimals < 2:
+        decimals += 1
+
+    def fmt(value: Any) -> str:
+        if is_blank(value):
+            return BLANK
+        v = float(value)
+        if v == 0:
+            return "0"
+        return f"{_plain(v / divisor, decimals)}{suffix}"
+
+    return fmt
+
+
 def number(value: Any, decimals: int = 0) -> str:
     """A plain number with thousands separators: 12345.6 -> "12,346"; blank -> "—"."""
     if is_blank(value):
@@ -117,6 +149,13 @@ def delta_points(value: Any, decimals: int = 1) -> str:
     if text.lstrip("-").strip("0.,") == "":
         return _plain(0.0, decimals)
     return text if text.startswith("-") else f"+{text}"
+
+
+def points(value: Any, decimals: int = 1) -> str:
+    """A difference of two ratios in percentage points, signed: 0.183 -> "+18.3", -0.04 -> "-4.0"."""
+    if is_blank(value) or math.isinf(float(value)):
+        return BLANK
+    return delta_points(float(value) * 100, decimals)
 
 
 def _as_date(value: Any) -> dt.date | None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from salesdeck.generator.parts import numfmt
-from salesdeck.generator.parts.context import Ctx, status_fill
+from salesdeck.generator.parts.context import Ctx
 from salesdeck.generator.spec import ChartSpec, KpiCard, PartSpec, Series, SlideSpec, TableSpec
+from salesdeck.metrics.statuses import review, summarize
 from salesdeck.metrics.targets import TARGET_RULE
 
 __all__ = ["build"]
@@ -105,9 +105,10 @@ def region_chart_slide(ctx: Ctx, ranking) -> SlideSpec:
 def ranking_slide(ctx: Ctx, ranking) -> SlideSpec:
     table = ranking.table
     rows, fills = [], []
+    actual, target = ctx.money_column(table["actual"]), ctx.money_column(table["target"])
     for rank, (region, r) in enumerate(table.iterrows(), start=1):
-        rows.append([str(rank), str(region), ctx.money(r["actual"]), ctx.money(r["target"]),
-                     numfmt.pct(r["attainment"], 1), numfmt.delta(r["deviation"])])
+        rows.append([str(rank), str(region), actual(r["actual"]), target(r["target"]),
+                     numfmt.pct(r["attainment"], 1), numfmt.points(r["deviation"])])
         fills.append([None, None, None, None, r["rag"], "red" if r["deviation"] < 0 else None])
     columns = [ctx.label("rank"), ctx.label("region"), ctx.label("actual"), ctx.label("target"), ctx.label("attainment"),
                ctx.label("deviation")]
@@ -115,7 +116,7 @@ def ranking_slide(ctx: Ctx, ranking) -> SlideSpec:
     title, subtitle = ctx.title(
         "p1_ranking", top=str(table.index[0]), top_deviation=float(top["deviation"]),
         bottom=str(table.index[-1]), bottom_deviation=float(bottom["deviation"]),
-        average=ranking.mean, below=int((table["deviation"] < 0).sum()), regions=len(table))
+        average=ranking.overall, below=int((table["deviation"] < 0).sum()), regions=len(table))
     notes = ctx.notes([("orders", "amount"), ("orders", "region"), ("targets", "target")],
                       [ctx.month_filter("orders", "date"), TARGET_RULE[ctx.lang]],
                       [ctx.label("f_attainment"), ctx.label("f_deviation"), ctx.rag_formula()])
@@ -125,8 +126,11 @@ def ranking_slide(ctx: Ctx, ranking) -> SlideSpec:
 
 # ---------------------------------------------------------------- tiers
 def tier_slide(ctx: Ctx) -> SlideSpec:
+    filled = ctx.m.filled("orders", "tier")
+    if filled.empty:
+        return ctx.unfilled("topic_tiers", filled)
     tiers = ctx.m.tiers
-    sums, shares = tiers.sums, tiers.shares
+    sums, shares = tiers.sums, tiers.shares.drop("~", errors="ignore")
     labels = [ctx.choice("orders", "tier", None if k == "~" else k) for k in sums.index]
     scale = numfmt.money_scale(sums, ctx.lang, ctx.model.settings.currency)
     chart = ChartSpec("doughnut", labels, [Series(ctx.label("actual"), scale.values(sums))],
@@ -134,7 +138,8 @@ def tier_slide(ctx: Ctx) -> SlideSpec:
     top_key = shares.index[0] if len(shares) else None
     title, subtitle = ctx.title("p1_tiers", top=ctx.choice("orders", "tier", None if top_key == "~" else top_key),
                                 top_share=float(shares.iloc[0]) if len(shares) else None,
-                                shares={lab: float(shares.get(k, np.nan)) for lab, k in zip(labels, sums.index)})
+                                shares={lab: float(tiers.shares.get(k, np.nan)) for lab, k in zip(labels, sums.index)})
+    title, subtitle = ctx.judged_title(filled, title, subtitle)
     notes = ctx.notes([("orders", "amount"), ("orders", "tier")], [ctx.month_filter("orders", "date")],
                       [ctx.label("f_share")])
     return SlideSpec("chart", title, subtitle, charts=[chart], notes=notes)
@@ -164,6 +169,9 @@ def bridge_slide(ctx: Ctx) -> SlideSpec | None:
 
 # ---------------------------------------------------------------- channels
 def channel_slide(ctx: Ctx) -> SlideSpec:
+    filled = ctx.m.filled("orders", "channel")
+    if filled.empty:
+        return ctx.unfilled("topic_channels", filled)
     ch = ctx.m.channels
     grid, previous, mom, total = ch.grid, ch.previous, ch.mom, ch.total
     labels = [ctx.choice("orders", "channel", k) for k in grid.index]
@@ -172,7 +180,8 @@ def channel_slide(ctx: Ctx) -> SlideSpec:
                       [Series(ctx.month_text(previous), scale.values(grid["before"])),
                        Series(ctx.month_text(), scale.values(grid["now"]))],
                       number_format=scale.number_format, title=f"{ctx.label('chart_by_channel')} ({scale.unit})")
-    rows = [[lab, ctx.money(r["now"]), ctx.money(r["before"]), numfmt.delta(mom[k]),
+    now, before = ctx.money_column(grid["now"]), ctx.money_column(grid["before"])
+    rows = [[lab, now(r["now"]), before(r["before"]), numfmt.delta(mom[k]),
              numfmt.pct(r["now"] / total, 1) if total else numfmt.BLANK]
             for lab, (k, r) in zip(labels, grid.iterrows())]
     fills = [[None, None, None, _sign_fill(mom[k]), None] for k in grid.index]
@@ -185,6 +194,7 @@ def channel_slide(ctx: Ctx) -> SlideSpec:
         worst=ranked[-1][1] if ranked else None, worst_mom=ranked[-1][0] if ranked else None,
         largest=ctx.choice("orders", "channel", largest),
         largest_share=float(grid["now"].max() / total) if total else None)
+    title, subtitle = ctx.judged_title(filled, title, subtitle)
     notes = ctx.notes([("orders", "amount"), ("orders", "channel"), ("orders", "date")],
                       [f"{ctx.header('orders', 'date')} {ctx.label('in')} {previous}, {ctx.month}"],
                       [ctx.label("f_mom_yoy")] + _previous_note(ctx))
@@ -199,11 +209,12 @@ def product_slide(ctx: Ctx) -> SlideSpec:
     sums, top, lines = p.sums, p.top, p.lines
     catalogue = ctx.model.products.drop_duplicates("product").set_index("product")
     rows = []
+    value = ctx.money_column(top["value"])
     for rank, (product, r) in enumerate(top.iterrows(), start=1):
         stage = catalogue["lifecycle"].get(product) if len(catalogue) else None
         rows.append([str(rank), str(product), str(lines.get(product) or numfmt.BLANK),
                      ctx.choice("products", "lifecycle", stage) if not numfmt.is_blank(stage) else numfmt.BLANK,
-                     ctx.money(r["value"]), numfmt.pct(r["share"], 1)])
+                     value(r["value"]), numfmt.pct(r["share"], 1)])
     scale = numfmt.money_scale(sums, ctx.lang, ctx.model.settings.currency)
     chart = ChartSpec("doughnut", [str(p) for p in top.index] + [ctx.label("others")],
                       [Series(ctx.label("actual"), scale.values(list(top["value"]) + [p.others]))],
@@ -233,23 +244,18 @@ def review_slide(ctx: Ctx) -> SlideSpec:
         slide = ctx.empty("topic_review", "actions")
         slide.notes = f"{ctx.label('note_source')}: {_previous_source(ctx)}"
         return slide
-    current = {(r["action"], r["owner"]): r["status"] for _, r in ctx.model.actions.iterrows()}
-    rows, fills, statuses = [], [], []
-    ordered = prev.assign(_k=prev["due_date"].fillna(pd.Timestamp.max)).sort_values(
-        ["_k", "owner", "action"], kind="stable")
-    for _, r in ordered.iterrows():
-        status = current.get((r["action"], r["owner"]), r["status"])
-        statuses.append(status)
-        fill = status_fill(status, r["due_date"], ctx.month_end)
+    reviewed = review(prev, ctx.model.actions)
+    summary = summarize(reviewed, "due_date", ctx.month_end)
+    rows, fills = [], []
+    for (_, r), judged in zip(reviewed.iterrows(), summary.judged):
         rows.append([str(r["account"] or numfmt.BLANK), str(r["action"]), str(r["owner"]),
-                     numfmt.date(r["due_date"]), ctx.choice("actions", "status", status)])
-        fills.append([None, None, None, "red" if fill == "red" and status != "delayed" else None, fill])
-    done = sum(s == "done" for s in statuses)
-    delayed = sum(f[4] == "red" for f in fills)
+                     numfmt.date(r["due_date"]), ctx.choice("actions", "status", r["status"])])
+        fills.append([None, None, None, "red" if judged.late else None, judged.colour])
     table = TableSpec([ctx.header("actions", c) for c in ("account", "action", "owner", "due_date", "status")],
                       rows, fills, ["l", "l", "l", "c", "c"])
-    title, subtitle = ctx.title("p1_review", total=len(rows), done=done, late=delayed,
+    title, subtitle = ctx.title("p1_review", total=summary.total, done=summary.done, late=summary.late,
                                 month=(ctx.month - 1).start_time)
     notes = "\n".join([f"{ctx.label('note_source')}: {_previous_source(ctx)}",
-                       f"{ctx.label('note_formula')}: {ctx.label('f_review')}"])
+                       f"{ctx.label('note_formula')}: {ctx.label('f_review')}",
+                       *ctx.status_notes(summary, reviewed["action"])])
     return SlideSpec("table", title, subtitle, table=table, notes=notes)

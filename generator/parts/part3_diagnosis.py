@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 
 from salesdeck import calc
 from salesdeck.generator.parts import numfmt
 from salesdeck.generator.parts.context import Ctx
 from salesdeck.generator.spec import ChartSpec, PartSpec, Series, SlideSpec, TableSpec
 from salesdeck.metrics.diagnosis import ACTIVITY_GAP
-from salesdeck.metrics.receivables import LATE_FACTOR, LATE_MIN_DAYS, OVERDUE_ALERT_DAYS
+from salesdeck.metrics.receivables import FOLLOW_UP_DAYS, LATE_FACTOR, LATE_MIN_DAYS, PAID_WINDOW
 
 __all__ = ["build"]
 
@@ -26,10 +25,11 @@ def below_target_slide(ctx: Ctx) -> SlideSpec:
     causes = list(below["cause"])
     metric_col = {"quantity": 3, "direction": 4, "quality": 5}
     rows, fills = [], []
+    gap = ctx.money_column(below["actual"] - below["target"])
     for (name, r), cause in zip(below.iterrows(), causes):
-        rows.append([str(name), numfmt.pct(r["attainment"], 1), ctx.money(r["actual"] - r["target"]),
+        rows.append([str(name), numfmt.pct(r["attainment"], 1), gap(r["actual"] - r["target"]),
                      numfmt.number(r["visits_per_rep"], 1), numfmt.number(r["proposals_per_visit"], 2),
-                     numfmt.pct(r["close_rate"], 1), ctx.label("cause_" + cause)])
+                     ctx.rate(r["close_rate"], r["proposals"]), ctx.label("cause_" + cause)])
         row_fill = [None, r["rag"], "red", None, None, None, None]
         if cause in metric_col:
             row_fill[metric_col[cause]] = "red"
@@ -61,22 +61,26 @@ def churn_slide(ctx: Ctx) -> SlideSpec:
     if ctx.m.month_orders.empty:
         return ctx.empty("topic_churn", "orders")
     c = ctx.m.churn
-    months, flagged, change, owner = c.months, c.flagged, c.change, c.owner
-    order = list(flagged.index)
-    rows = [[str(cu), str(owner.get(cu, numfmt.BLANK))] + [ctx.money(flagged.at[cu, mo]) for mo in months]
-            + [numfmt.delta(change[cu])] for cu in order]
-    fills = [[None] * 5 + ["red"] for _ in order]
-    columns = [ctx.label("customer"), ctx.label("rep")] + [ctx.month_text(mo) for mo in months] + [ctx.label("change_3m")]
-    worst_change = float(change[order[0]]) if order and not np.isnan(change[order[0]]) else None
-    title, subtitle = ctx.title("p3_churn", customers=len(order), lost=c.lost,
-                                worst=str(order[0]) if order else None, worst_change=worst_change)
+    w = c.warnings
+    amount = ctx.money_column(c.flagged.to_numpy().ravel())
+    rows = [[str(cu), str(r["rep"]) if not numfmt.is_blank(r["rep"]) else numfmt.BLANK,
+             ctx.label("churn_" + r["reason"])] + [amount(r[mo]) for mo in c.months]
+            + [numfmt.delta(r["change"])] for cu, r in w.iterrows()]
+    fills = [[None] * 6 + ["red"] for _ in rows]
+    columns = [ctx.label("customer"), ctx.label("rep"), ctx.label("churn_reason")] + \
+        [ctx.month_text(mo) for mo in c.months] + [ctx.label("change_3m")]
+    declining = int((w["reason"] == "declining").sum())
+    top = w.index[0] if len(w) else None
+    title, subtitle = ctx.title("p3_churn", customers=len(w), declining=declining, stopped=len(w) - declining,
+                                lost=c.lost, worst=None if top is None else str(top),
+                                worst_at_risk=None if top is None else float(w["at_risk"].iloc[0]))
     notes = ctx.notes([("orders", "amount"), ("orders", "customer"), ("orders", "rep"), ("orders", "date")],
-                      [f"{ctx.header('orders', 'date')} {ctx.label('in')} {months[0]}–{months[-1]}"],
+                      [f"{ctx.header('orders', 'date')} {ctx.label('in')} {ctx.m.month - 7}–{c.months[-1]}"],
                       [ctx.label("f_churn"), ctx.label("f_change_3m")])
-    if not order:
+    if not rows:
         return SlideSpec("bullets", title, subtitle, bullets=[ctx.label("no_churn")], notes=notes)
-    return SlideSpec("table", title, subtitle, table=TableSpec(columns, rows, fills, ["l", "l", "r", "r", "r", "r"]),
-                     notes=notes)
+    return SlideSpec("table", title, subtitle,
+                     table=TableSpec(columns, rows, fills, ["l", "l", "l", "r", "r", "r", "r"]), notes=notes)
 
 
 # ---------------------------------------------------------------- receivables
@@ -84,34 +88,40 @@ def receivables_slide(ctx: Ctx) -> SlideSpec:
     if ctx.model.receivables.empty:
         return ctx.empty("topic_receivables", "receivables")
     r = ctx.m.receivables
-    by_bucket, payers = r.by_bucket, r.abnormal
+    by_bucket, follow = r.by_bucket, r.follow_up
     scale = numfmt.money_scale(by_bucket, ctx.lang, ctx.model.settings.currency)
     chart = ChartSpec("column", [ctx.label("bucket_" + b) for b in calc.AGING_BUCKETS],
                       [Series(ctx.label("outstanding"), scale.values(by_bucket))], number_format=scale.number_format,
                       title=f"{ctx.label('chart_aging')} ({scale.unit})",
                       point_fills=[None, "amber", "amber", "red", "red"])
+    amount = ctx.money_column(follow["overdue"] if len(follow) else [])
     rows, fills = [], []
-    for customer, p in payers.iterrows():
+    for customer, p in follow.iterrows():
         reasons = []
-        if p["overdue"]:
-            reasons.append(ctx.label("reason_overdue").format(days=OVERDUE_ALERT_DAYS))
+        if p["old_debt"]:
+            reasons.append(ctx.label("reason_overdue").format(days=FOLLOW_UP_DAYS))
         if p["slow"]:
-            reasons.append(ctx.label("reason_slow").format(avg=numfmt.number(r.average_days, 0)))
-        rows.append([str(customer), str(p["rep"] or numfmt.BLANK), ctx.money(p["outstanding"]),
-                     numfmt.number(p["avg_days"], 0), numfmt.number(p["max_open_days"], 0),
-                     ("；" if ctx.lang == "zh" else "; ").join(reasons)])
-        fills.append([None, None, None, "red" if p["slow"] else None, "red" if p["overdue"] else None, None])
+            reasons.append(ctx.label("reason_slow").format(avg=numfmt.number(r.average_days_late, 0)))
+        rows.append([str(customer), str(p["rep"] or numfmt.BLANK), amount(p["overdue"]),
+                     numfmt.number(p["longest_days"], 0), numfmt.number(p["average_days"], 0),
+                     numfmt.number(p["paid_late_days"], 0), ("；" if ctx.lang == "zh" else "; ").join(reasons)])
+        fills.append([None, None, None, "red" if p["old_debt"] else None, None, "red" if p["slow"] else None, None])
     if not rows:
-        rows, fills = [[ctx.label("no_abnormal_payers"), "", "", "", "", ""]], None
-    table = TableSpec([ctx.label("customer"), ctx.label("rep"), ctx.label("outstanding"), ctx.label("avg_days_late"),
-                       ctx.label("max_days_overdue"), ctx.label("reason")], rows, fills, ["l", "l", "r", "r", "r", "l"])
+        rows, fills = [[ctx.label("no_follow_up"), "", "", "", "", "", ""]], None
+    table = TableSpec([ctx.label("customer"), ctx.label("rep"), ctx.label("overdue_amount"), ctx.label("longest_days"),
+                       ctx.label("average_days_overdue"), ctx.label("paid_late_days"), ctx.label("reason")],
+                      rows, fills, ["l", "l", "r", "r", "r", "r", "l"])
+    first = follow.iloc[0] if len(follow) else None
     title, subtitle = ctx.title("p3_receivables", outstanding=r.outstanding, overdue=r.overdue, over60=r.over60,
-                                abnormal=len(payers), worst=str(payers.index[0]) if len(payers) else None)
+                                follow_up=len(follow), worst=None if first is None else str(follow.index[0]),
+                                worst_overdue=None if first is None else float(first["overdue"]),
+                                worst_days=None if first is None or numfmt.is_blank(first["longest_days"])
+                                else int(first["longest_days"]))
     notes = ctx.notes(
         [("receivables", "amount"), ("receivables", "due_date"), ("receivables", "paid_date"),
          ("receivables", "paid_amount")],
         [ctx.label("as_of").format(date=numfmt.date(ctx.month_end))],
         [ctx.label("f_outstanding"), ctx.label("f_aging"),
-         ctx.label("f_abnormal").format(factor=numfmt.number(LATE_FACTOR, 0), min=LATE_MIN_DAYS,
-                                    days=OVERDUE_ALERT_DAYS)])
+         ctx.label("f_follow_up").format(days=FOLLOW_UP_DAYS, factor=numfmt.number(LATE_FACTOR, 0), min=LATE_MIN_DAYS,
+                                         months=PAID_WINDOW)])
     return SlideSpec("chart_table", title, subtitle, charts=[chart], table=table, notes=notes)

@@ -6,9 +6,11 @@ import pandas as pd
 
 from salesdeck.errors import CalcError
 from salesdeck.generator.parts import numfmt
-from salesdeck.generator.parts.context import Ctx, status_fill
+from salesdeck.generator.parts.context import Ctx
 from salesdeck.generator.spec import ChartSpec, PartSpec, Series, SlideSpec, TableSpec
 from salesdeck.metrics.plan import WEIGHT_MONTHS, Split, Total
+from salesdeck.metrics.statuses import summarize
+from salesdeck.metrics.workload import CAPACITY_FACTOR, HISTORY_MONTHS
 
 __all__ = ["build"]
 
@@ -46,10 +48,12 @@ def split_slide(ctx: Ctx, total: Total, dim: str, split: Split | None) -> SlideS
     scale = numfmt.money_scale(frame["target"], ctx.lang, ctx.model.settings.currency)
     chart = ChartSpec("column", list(frame["name"]), [Series(ctx.label("next_target"), scale.values(frame["target"]))],
                       number_format=scale.number_format, title=f"{ctx.label('chart_split_' + dim)} ({scale.unit})")
-    rows = [[name, ctx.money(r["weight"]), numfmt.pct(s, 1), ctx.money(r["target"])]
+    weight = ctx.money_column([*frame["weight"], frame["weight"].sum()])
+    target = ctx.money_column([*frame["target"], frame["target"].sum()])
+    rows = [[name, weight(r["weight"]), numfmt.pct(s, 1), target(r["target"])]
             for (name, r), s in zip(frame.set_index("name").iterrows(), share)]
-    rows.append([ctx.label("total"), ctx.money(frame["weight"].sum()), numfmt.pct(1.0, 1),
-                 ctx.money(frame["target"].sum())])
+    rows.append([ctx.label("total"), weight(frame["weight"].sum()), numfmt.pct(1.0, 1),
+                 target(frame["target"].sum())])
     table = TableSpec([ctx.label(dim), ctx.label("weight_" + basis), ctx.label("share"), ctx.label("next_target")], rows, None,
                       ["l", "r", "r", "r"])
     title, subtitle = ctx.title("p6_split", dim=ctx.label(dim), total=total.amount, month=(ctx.month + 1).start_time,
@@ -62,28 +66,39 @@ def split_slide(ctx: Ctx, total: Total, dim: str, split: Split | None) -> SlideS
 
 
 def rep_slide(ctx: Ctx) -> SlideSpec:
-    plan = ctx.m.rep_plan
-    if plan is None:
+    work = ctx.m.workload
+    if work is None:
         return ctx.empty("topic_split_rep", "orders", "targets")
-    rows = [[str(p["rep"]) if p["rep"] is not None else ctx.label("whole_region"), str(p["region"]),
-             ctx.money(p["target"]), ctx.money(p["avg_order"])]
-            + [numfmt.count(p[c]) for c in ("orders", "proposals", "visits", "calls")] for _, p in plan.iterrows()]
-    columns = [ctx.label("rep"), ctx.label("region"), ctx.label("next_target"), ctx.label("avg_order"), ctx.label("need_orders"),
-               ctx.label("need_proposals"), ctx.label("need_visits"), ctx.label("need_calls")]
-    s = ctx.model.settings
-    top = plan.sort_values(["visits", "target"], ascending=False, kind="stable").iloc[0]
-    title, subtitle = ctx.title("p6_reps", reps=int(plan["rep"].notna().sum()), total=float(plan["target"].sum()),
-                                orders=int(plan["orders"].fillna(0).sum()), visits=int(plan["visits"].fillna(0).sum()),
-                                calls=int(plan["calls"].fillna(0).sum()),
-                                proposals=int(plan["proposals"].fillna(0).sum()),
-                                top=str(top["rep"] or top["region"]), top_visits=top["visits"])
-    ratios = "; ".join(f"{n} {numfmt.number(v, 1)}:1" for n, v in zip(
-        (ctx.label("ratio_proposal_order"), ctx.label("ratio_visit_proposal"), ctx.label("ratio_call_visit")), s.funnel_ratios))
-    notes = ctx.notes([("orders", "amount"), ("orders", "rep"), ("orders", "order_id"), ("targets", "target")],
-                      [_basis_note(ctx, "rep"), ratios],
-                      [ctx.label("f_split").format(unit=numfmt.number(s.split_unit)), ctx.label("f_funnel_back")])
+    amount = ctx.money_column(list(work["target"]) + list(work["existing"]))
+    rows, fills = [], []
+    for _, w in work.iterrows():
+        rows.append([str(w["rep"]) if w["rep"] is not None else ctx.label("whole_region"), str(w["region"]),
+                     amount(w["target"]), amount(w["existing"]), numfmt.count(w["new_deals"]),
+                     numfmt.count(w["visits"]), numfmt.number(w["visits_per_day"], 1),
+                     numfmt.number(w["calls_per_day"], 1), numfmt.count(w["best_month_visits"])])
+        fills.append([None] * 5 + ["red" if w["over_capacity"] else None] * 2 + [None] * 2)
+    columns = [ctx.label(k) for k in ("rep", "region", "next_target", "existing_business", "need_new_deals",
+                                      "need_visits", "visits_per_day", "calls_per_day", "best_month_visits")]
+    reps = work[work["rep"].notna()]
+    over = reps[reps["over_capacity"]].sort_values(["visits_per_day", "rep"], ascending=[False, True], kind="stable")
+    worst = over.iloc[0] if len(over) else None
+    title, subtitle = ctx.title(
+        "p6_reps", reps=len(reps), total=float(work["target"].sum()), new_deals=int(work["new_deals"].fillna(0).sum()),
+        visits_per_day=float(reps["visits_per_day"].mean()) if len(reps) else None,
+        calls_per_day=float(reps["calls_per_day"].mean()) if len(reps) else None,
+        days=int(work["working_days"].iloc[0]), over=len(over), factor=CAPACITY_FACTOR,
+        worst=None if worst is None else str(worst["rep"]),
+        worst_per_day=None if worst is None else float(worst["visits_per_day"]),
+        worst_times=None if worst is None else float(worst["visits"] / worst["best_month_visits"]),
+        existing=float(work["existing"].sum()))
+    bases = sorted({ctx.label("ratio_basis_" + b) for b in work["ratio_basis"]})
+    notes = ctx.notes([("orders", "amount"), ("orders", "deal_type"), ("pipeline", "expected_close"),
+                       ("activities", "deals"), ("activities", "visits"), ("activities", "calls"), ("targets", "target")],
+                      [_basis_note(ctx, "rep"), ctx.label("ratios_from") + "；".join(bases)],
+                      [ctx.label("f_split").format(unit=numfmt.number(ctx.model.settings.split_unit)),
+                       ctx.label("f_workload").format(months=HISTORY_MONTHS, factor=numfmt.number(CAPACITY_FACTOR, 1))])
     return SlideSpec("table", title, subtitle,
-                     table=TableSpec(columns, rows, None, ["l", "l", "r", "r", "r", "r", "r", "r"]), notes=notes)
+                     table=TableSpec(columns, rows, fills, ["l", "l", "r", "r", "r", "r", "r", "r", "r"]), notes=notes)
 
 
 def xun_slide(ctx: Ctx, total: Total) -> SlideSpec:
@@ -98,10 +113,12 @@ def xun_slide(ctx: Ctx, total: Total) -> SlideSpec:
     chart = ChartSpec("column", list(xun["label"]), [Series(ctx.label("next_target"), scale.values(xun["target"]))],
                       number_format=scale.number_format, title=f"{ctx.label('chart_xun')} ({scale.unit})")
     days = int(xun["working_days"].sum())
+    target = ctx.money_column([*xun["target"], xun["target"].sum()])
+    per_day = ctx.money_column([t / d for t, d in zip(xun["target"], xun["working_days"]) if d])
     rows = [[r["label"], f"{numfmt.date(r['start'])} – {numfmt.date(r['end'])}", numfmt.count(r["working_days"]),
-             ctx.money(r["target"]), ctx.money(r["target"] / r["working_days"]) if r["working_days"] else numfmt.BLANK]
+             target(r["target"]), per_day(r["target"] / r["working_days"]) if r["working_days"] else numfmt.BLANK]
             for _, r in xun.iterrows()]
-    rows.append([ctx.label("total"), "", numfmt.count(days), ctx.money(xun["target"].sum()), numfmt.BLANK])
+    rows.append([ctx.label("total"), "", numfmt.count(days), target(xun["target"].sum()), numfmt.BLANK])
     table = TableSpec([ctx.label("period"), ctx.label("dates"), ctx.label("working_days"), ctx.label("next_target"),
                        ctx.label("per_day")], rows, None, ["l", "l", "r", "r", "r"])
     title, subtitle = ctx.title("p6_xun", total=total.amount, month=nxt.start_time, working_days=days,
@@ -125,15 +142,17 @@ def actions_slide(ctx: Ctx) -> SlideSpec:
         return ctx.empty("topic_actions", "actions")
     acts = _dated(acts, "due_date", "owner", "action")
     cols = ("account", "action", "owner", "due_date", "status")
+    summary = summarize(acts, "due_date", ctx.month_end)
     rows, fills = [], []
-    for _, r in acts.iterrows():
+    for (_, r), judged in zip(acts.iterrows(), summary.judged):
         rows.append([str(r["account"]) if not numfmt.is_blank(r["account"]) else numfmt.BLANK, str(r["action"]),
                      str(r["owner"]), numfmt.date(r["due_date"]), ctx.choice("actions", "status", r["status"])])
-        fills.append([None, None, None, None, status_fill(r["status"], r["due_date"], ctx.month_end)])
+        fills.append([None, None, None, "red" if judged.late else None, judged.colour])
     title, subtitle = ctx.title("p6_actions", total=len(acts), accounts=int(acts["account"].nunique()),
                                 owners=int(acts["owner"].nunique()), first_due=acts["due_date"].min(),
                                 last_due=acts["due_date"].max())
     notes = ctx.notes([("actions", c) for c in cols], [ctx.label("all_rows")], [ctx.label("f_status")])
+    notes = "\n".join([notes, *ctx.status_notes(summary, acts["action"])])
     return SlideSpec("table", title, subtitle, table=TableSpec([ctx.header("actions", c) for c in cols], rows, fills,
                                                                 ["l", "l", "l", "c", "c"]), notes=notes)
 
@@ -144,15 +163,17 @@ def timeline_slide(ctx: Ctx) -> SlideSpec:
         return ctx.empty("topic_timeline", "timeline")
     tl = _dated(tl, "start", "end", "item")
     cols = ("item", "owner", "start", "end", "milestone", "status")
+    summary = summarize(tl, "end", ctx.month_end)
     rows, fills = [], []
-    for _, r in tl.iterrows():
+    for (_, r), judged in zip(tl.iterrows(), summary.judged):
         rows.append([str(r["item"]), str(r["owner"]), numfmt.date(r["start"]), numfmt.date(r["end"]),
                      str(r["milestone"]) if not numfmt.is_blank(r["milestone"]) else numfmt.BLANK,
                      ctx.choice("timeline", "status", r["status"])])
-        fills.append([None] * 5 + [status_fill(r["status"], r["end"], ctx.month_end)])
+        fills.append([None, None, None, "red" if judged.late else None, None, judged.colour])
     title, subtitle = ctx.title("p6_timeline", total=len(tl), owners=int(tl["owner"].nunique()),
                                 start=tl["start"].min(), end=tl["end"].max(),
-                                delayed=int((tl["status"] == "delayed").sum()))
+                                delayed=summary.late)
     notes = ctx.notes([("timeline", c) for c in cols], [ctx.label("all_rows")], [ctx.label("f_status")])
+    notes = "\n".join([notes, *ctx.status_notes(summary, tl["item"])])
     return SlideSpec("table", title, subtitle, table=TableSpec([ctx.header("timeline", c) for c in cols], rows, fills,
                                                                 ["l", "l", "c", "c", "l", "c"]), notes=notes)

@@ -9,8 +9,8 @@ colours because red/amber/green carry meaning.
 
 from __future__ import annotations
 
-import math
 import re
+from dataclasses import replace
 
 from lxml import etree
 from pptx.dml.color import RGBColor
@@ -20,7 +20,10 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from salesdeck.generator.render.chartbook import ChartData
+from salesdeck.generator.render.chart_categories import axis_pt, chart_data
+from salesdeck.generator.render.chart_labels import (AXIS_HEADROOM, bar_length, colour_labels, delete_labels, fits,
+                                              no_legend_for_point_colours, slice_labels_that_fit)
+from salesdeck.generator.render.colours import theme_of
 from salesdeck.generator.spec import ChartSpec
 from salesdeck.generator.render.style import RAG_FILL, RAG_TEXT, Box, Style
 from salesdeck.generator.render.text import Line, set_ea, set_font, write_lines
@@ -50,33 +53,40 @@ def add_chart(slide, spec: ChartSpec, box: Box, style: Style):
     if kind == "column" and (len(spec.categories) > 10 or max(len(c) for c in spec.categories) > 14):
         kind = "bar"  # long or many category names read better on a horizontal axis
     if kind == "combo":
-        frame = _combo(slide, spec, box)
+        frame = _combo(slide, spec, box, style)
     elif kind == "waterfall":
-        frame = _waterfall(slide, spec, box)
+        frame = _waterfall(slide, spec, box, style)
     elif kind == "funnel":
-        frame = _funnel(slide, spec, box)
+        frame = _funnel(slide, spec, box, style)
     else:
-        frame = _simple(slide, spec, box, kind)
+        frame = _simple(slide, spec, box, kind, style)
     chart = frame.chart
     _fonts(chart, spec, style)
+    colour_labels(chart._chartSpace, theme_of(slide), style)
+    no_legend_for_point_colours(chart._chartSpace)
     return frame
 
 
 # ---------------------------------------------------------------- chart kinds
-def _data(categories, series) -> ChartData:
-    data = ChartData()
-    data.categories = [str(c) for c in categories]
-    for name, values in series:
-        data.add_series(str(name), [None if v is None else float(v) for v in values])
-    return data
-
-
 def _add(slide, chart_type, data, box: Box):
     return slide.shapes.add_chart(chart_type, Emu(box.x), Emu(box.y), Emu(box.cx), Emu(box.cy), data)
 
 
-def _simple(slide, spec: ChartSpec, box: Box, kind: str):
-    frame = _add(slide, _SIMPLE[kind], _data(spec.categories, [(s.name, s.values) for s in spec.series]), box)
+def _bottom_up(spec: ChartSpec) -> ChartSpec:
+    """Categories, values and point fills in reverse: drawn bottom up, the first category ends on top."""
+    return replace(spec, categories=spec.categories[::-1],
+                   series=[replace(s, values=s.values[::-1]) for s in spec.series],
+                   point_fills=spec.point_fills[::-1] if spec.point_fills else None)
+
+
+def _simple(slide, spec: ChartSpec, box: Box, kind: str, style: Style):
+    # Several series of horizontal bars: LibreOffice lists their legend bottom series first, so the
+    # data runs bottom up instead of reversing the axis, and the legend reads as the bars do.
+    bottom_up = kind == "bar" and len(spec.series) > 1
+    if bottom_up:
+        spec = _bottom_up(spec)
+    frame = _add(slide, _SIMPLE[kind], chart_data(spec.categories, [(s.name, s.values) for s in spec.series], style, box),
+                 box)
     chart = frame.chart
     plot = chart.plots[0]
     round_chart = kind in ("pie", "doughnut")
@@ -89,7 +99,10 @@ def _simple(slide, spec: ChartSpec, box: Box, kind: str):
             labels.number_format, labels.number_format_is_linked = "0%", False
             labels.position = XL_LABEL_POSITION.OUTSIDE_END if kind == "pie" else XL_LABEL_POSITION.CENTER
         if kind == "doughnut":
-            _doughnut_hole(chart, 55)
+            _doughnut_hole(chart, DOUGHNUT_HOLE)
+            if spec.data_labels:
+                slice_labels_that_fit(plot.series[0]._element, spec.series[0].values, box, style, DOUGHNUT_HOLE,
+                                      bool(spec.title))
     else:
         plot.vary_by_categories = False
         if kind != "line":
@@ -97,11 +110,12 @@ def _simple(slide, spec: ChartSpec, box: Box, kind: str):
             if kind.startswith("stacked"):
                 plot.overlap = 100
         if spec.data_labels and kind.startswith("stacked"):
-            _stacked_labels(plot, spec)
+            _stacked_labels(plot, spec, box, style, horizontal=kind == "stacked_bar")
         elif spec.data_labels:
             _labels(plot, spec.number_format, _label_position(kind))
         _axes(chart, spec, horizontal=kind in ("bar", "stacked_bar"),
-              value_labels=not spec.data_labels or kind == "line")
+              value_labels=not spec.data_labels or kind == "line", from_zero=kind != "line",
+              top_down=not bottom_up)
     _legend(chart, len(spec.series) > 1 or round_chart, right=round_chart)
     _title(chart, spec.title)
     if spec.point_fills:
@@ -109,12 +123,13 @@ def _simple(slide, spec: ChartSpec, box: Box, kind: str):
     return frame
 
 
-def _combo(slide, spec: ChartSpec, box: Box):
+def _combo(slide, spec: ChartSpec, box: Box, style: Style):
     """Columns for the series whose kind is not "line", a line on a secondary axis for the rest."""
     bars = [s for s in spec.series if s.kind != "line"]
     lines = [s for s in spec.series if s.kind == "line"]
     ordered = bars + lines
-    frame = _add(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, _data(spec.categories, [(s.name, s.values) for s in ordered]), box)
+    frame = _add(slide, XL_CHART_TYPE.COLUMN_CLUSTERED,
+                 chart_data(spec.categories, [(s.name, s.values) for s in ordered], style, box), box)
     chart = frame.chart
     plot = chart.plots[0]
     plot.vary_by_categories = False
@@ -123,7 +138,8 @@ def _combo(slide, spec: ChartSpec, box: Box):
         _labels(plot, spec.number_format, XL_LABEL_POSITION.OUTSIDE_END)
     if spec.point_fills and bars:
         _point_fills(plot.series[len(bars) - 1], spec.point_fills)
-    _axes(chart, spec, horizontal=False)  # before the second value axis exists (python-pptx would pick it)
+    _axes(chart, replace(spec, series=bars), horizontal=False,
+          from_zero=True)  # before the second value axis exists (python-pptx would pick it)
     if lines:
         _move_to_secondary_line(chart, len(bars), spec.secondary_number_format or "0%", spec.data_labels)
     _legend(chart, len(ordered) > 1)
@@ -131,7 +147,7 @@ def _combo(slide, spec: ChartSpec, box: Box):
     return frame
 
 
-def _waterfall(slide, spec: ChartSpec, box: Box):
+def _waterfall(slide, spec: ChartSpec, box: Box, style: Style):
     """A bridge: ``series[0]`` is start total, signed changes, end total.
 
     Drawn as stacked columns over an invisible base series; each step's
@@ -151,7 +167,7 @@ def _waterfall(slide, spec: ChartSpec, box: Box):
             visible.append(abs(v))
             running += v
     frame = _add(slide, XL_CHART_TYPE.COLUMN_STACKED,
-                 _data(spec.categories, [("base", base), (spec.series[0].name, visible)]), box)
+                 chart_data(spec.categories, [("base", base), (spec.series[0].name, visible)], style, box), box)
     chart = frame.chart
     plot = chart.plots[0]
     plot.gap_width, plot.overlap, plot.vary_by_categories = 50, 100, False
@@ -169,11 +185,9 @@ def _waterfall(slide, spec: ChartSpec, box: Box):
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = RAG_FILL[fill]
             point.format.line.color.rgb = RAG_TEXT[fill]
-    _axes(chart, spec, horizontal=False)
-    levels = [b + v for b, v in zip(base, visible)] + [b for b in base[1:-1]]
-    lowest, steps = min(levels), max((abs(v) for v in values[1:-1]), default=0.0)
-    if lowest > 0 and steps < 0.25 * lowest:  # small changes on big totals: start the axis near the totals
-        chart.value_axis.minimum_scale = _round_down(lowest * 0.85)
+    # from zero, whatever the steps: a bridge on a cut axis makes one month look several times another
+    _axes(chart, replace(spec, series=[replace(spec.series[0], values=[*base, *visible])]), horizontal=False,
+          from_zero=True)
     _legend(chart, False)
     _title(chart, spec.title)
     return frame
@@ -195,21 +209,16 @@ def _point_number_format(series, index: int, number_format: str) -> None:
     position.set("val", "inEnd")
 
 
-def _round_down(value: float) -> float:
-    """A round axis start at or below ``value``: its leading digit, e.g. 1,030 -> 1,000, 87.3 -> 80."""
-    if value <= 0:
-        return 0.0
-    magnitude = 10 ** math.floor(math.log10(value))
-    return float(magnitude * math.floor(value / magnitude))
+def _funnel(slide, spec: ChartSpec, box: Box, style: Style):
+    """Stages top to bottom, each bar centred by an invisible offset of (widest - value) / 2.
 
-
-def _funnel(slide, spec: ChartSpec, box: Box):
-    """Stages top to bottom, each bar centred by an invisible offset of (widest - value) / 2."""
+    A stage too narrow to hold its count gets no label (the table beside the funnel has it).
+    """
     values = [0.0 if v is None else float(v) for v in spec.series[0].values]
     widest = max(values) if values else 0.0
     offsets = [(widest - v) / 2 for v in values]
     frame = _add(slide, XL_CHART_TYPE.BAR_STACKED,
-                 _data(spec.categories, [("offset", offsets), (spec.series[0].name, values)]), box)
+                 chart_data(spec.categories, [("offset", offsets), (spec.series[0].name, values)], style, box), box)
     chart = frame.chart
     plot = chart.plots[0]
     plot.gap_width, plot.overlap, plot.vary_by_categories = 25, 100, False
@@ -218,6 +227,10 @@ def _funnel(slide, spec: ChartSpec, box: Box):
     plot.series[1].format.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_1
     if spec.data_labels:
         _labels(plot.series[1], spec.number_format, XL_LABEL_POSITION.CENTER)
+        length = bar_length(box, spec.categories, style)
+        delete_labels(plot.series[1]._element,
+                      [i for i, v in enumerate(values)
+                       if not fits(v, spec.number_format, v / (widest or 1.0) * length, style.chart_pt)])
     if spec.point_fills:
         _point_fills(plot.series[1], spec.point_fills)
     category_axis = chart.category_axis
@@ -253,28 +266,23 @@ def _labels(target, number_format: str, position) -> None:
         labels.position = position
 
 
-#: A stacked segment narrower than this share of the longest bar gets no label (it would not fit).
-SMALL_SEGMENT = 0.07
-
-
-def _stacked_labels(plot, spec: ChartSpec) -> None:
+def _stacked_labels(plot, spec: ChartSpec, box: Box, style: Style, horizontal: bool) -> None:
     """Centred labels per series, left off segments too small to hold them."""
     totals = [sum(abs(s.values[i] or 0.0) for s in spec.series if i < len(s.values))
               for i in range(len(spec.categories))]
     longest = max(totals) if totals else 0.0
+    length = bar_length(box, spec.categories, style) if horizontal else box.cy * 0.7
     for series, data in zip(plot.series, spec.series):
         _labels(series, spec.number_format, XL_LABEL_POSITION.CENTER)
-        d_lbls = series._element.find(qn("c:dLbls"))
-        for index, value in enumerate(data.values):
-            if value is None or abs(value) < SMALL_SEGMENT * longest:
-                d_lbls.insert(0, etree.fromstring(
-                    f'<c:dLbl xmlns:c="{_C}"><c:idx val="{index}"/><c:delete val="1"/></c:dLbl>'))
-        # dLbl elements must come first and in idx order
-        labels = sorted(d_lbls.findall(qn("c:dLbl")), key=lambda e: int(e.find(qn("c:idx")).get("val")))
-        for element in labels:
-            d_lbls.remove(element)
-        for position, element in enumerate(labels):
-            d_lbls.insert(position, element)
+        delete_labels(series._element, [
+            index for index, value in enumerate(data.values)
+            if value is None or not fits(abs(value), spec.number_format,
+                                         abs(value) / (longest * AXIS_HEADROOM or 1.0) * length,
+                                         style.chart_pt, along=horizontal)])
+
+
+#: The doughnut's hole, in percent of its diameter.
+DOUGHNUT_HOLE = 55
 
 
 def _hide_series(series) -> None:
@@ -295,11 +303,14 @@ def _point_fills(series, fills) -> None:
             point.format.fill.fore_color.rgb = RAG_TEXT[fill]
 
 
-def _axes(chart, spec: ChartSpec, horizontal: bool, value_labels: bool = True) -> None:
+def _axes(chart, spec: ChartSpec, horizontal: bool, value_labels: bool = True, from_zero: bool = False,
+          top_down: bool = True) -> None:
     """Light gridlines, the value format on the axis, categories in reading order.
 
     When every bar carries a data label the value axis numbers are left off:
-    they would repeat the labels and crowd the chart.
+    they would repeat the labels and crowd the chart. Bars start from zero
+    (``from_zero``) unless a value is negative. Horizontal bars read top down
+    by reversing the axis unless the data already runs bottom up.
     """
     value_axis = chart.value_axis
     value_axis.has_major_gridlines = True
@@ -310,17 +321,19 @@ def _axes(chart, spec: ChartSpec, horizontal: bool, value_labels: bool = True) -
     if not value_labels:
         value_axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
         value_axis.major_tick_mark = XL_TICK_MARK.NONE
+    if from_zero and all(v is None or v >= 0 for s in spec.series for v in s.values):
+        value_axis.minimum_scale = 0
     category_axis = chart.category_axis
     category_axis.format.line.color.rgb = GRID
     category_axis.major_tick_mark = XL_TICK_MARK.NONE
-    if horizontal:
+    if horizontal and top_down:
         category_axis.reverse_order = True  # first category on top, as in the table beside it
         category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM  # keeps the value axis at the bottom
-    else:
+    elif not horizontal:
         category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     many = len(spec.categories)
     if many > 8:
-        category_axis.tick_labels.font.size = Pt(8 if many > 14 else 9)
+        category_axis.tick_labels.font.size = Pt(axis_pt(many, 10))
 
 
 def _axis_format(number_format: str) -> str:
@@ -416,7 +429,10 @@ def _move_to_secondary_line(chart, first_line: int, number_format: str, data_lab
         sp_pr.addnext(marker)
         if data_labels:
             marker.addnext(etree.fromstring(
-                f'<c:dLbls xmlns:c="{_C}"><c:numFmt formatCode="{_xml_attr(number_format)}" sourceLinked="0"/>'
+                f'<c:dLbls xmlns:c="{_C}" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+                f'<c:numFmt formatCode="{_xml_attr(number_format)}" sourceLinked="0"/>'
+                # a white box: the line may pass over the columns, and its labels stay readable there
+                '<c:spPr><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill></c:spPr>'
                 '<c:dLblPos val="t"/><c:showLegendKey val="0"/><c:showVal val="1"/>'
                 '<c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/>'
                 '<c:showBubbleSize val="0"/></c:dLbls>'))

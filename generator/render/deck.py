@@ -9,6 +9,7 @@ spec gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from pptx.dml.color import RGBColor
@@ -20,9 +21,11 @@ from pptx.util import Emu
 from salesdeck.atomic import atomic_path
 from salesdeck.generator.render.layouts import Layouts, open_presentation, pick_layouts
 from salesdeck.generator.spec import DeckSpec, KpiCard, PartSpec, SlideSpec, TableSpec
-from salesdeck.generator.render.style import RAG_FILL, RAG_TEXT, Box, Style, style_for
-from salesdeck.generator.render.tables import add_table, layout_table, natural_width, paginate
+from salesdeck.generator.render.colours import readable_on, theme_of
+from salesdeck.generator.render.style import RAG_DARK, RAG_FILL, Box, Style, style_for
+from salesdeck.generator.render.tables import add_table, fit_columns, layout_table, natural_width, paginate
 from salesdeck.generator.render.text import Line, fit_text, line_height, write_lines, write_paragraphs
+from salesdeck.generator.render.titles import clean_inset, fit_title
 from salesdeck.generator.render.pptx_internals import compile_xpaths, save_presentation
 
 __all__ = ["render_deck", "CONTINUED", "NO_DATA"]
@@ -30,12 +33,17 @@ __all__ = ["render_deck", "CONTINUED", "NO_DATA"]
 compile_xpaths()
 
 CONTINUED = {"zh": "（续）", "en": " (cont.)"}
+LEFT_OUT = {"zh": "表格放不下，未显示的列：{}（见工作簿）", "en": "Columns left out to fit the slide: {} (see the workbook)"}
 NO_DATA = {"zh": "本月无数据", "en": "No data this month"}
 PART_LABEL = {"zh": "第{}部分", "en": "Part {}"}
 _ZH_NUMBERS = "零一二三四五六七八九十"
 GREY = RGBColor(0x6B, 0x72, 0x80)
+#: Grey text on the light card fills (GREY itself is under 4.5:1 there).
+CARD_TEXT = RGBColor(0x4B, 0x55, 0x63)
 DARK = RGBColor(0x1F, 0x29, 0x37)
 CARD = RGBColor(0xF3, 0xF4, 0xF6)
+#: The share of a chart-and-table slide the chart keeps when the table goes under it.
+CHART_OVER_TABLE = 0.42
 FIXED_DATE = dt.datetime(2000, 1, 1)
 
 
@@ -102,10 +110,11 @@ class _Deck:
         w, h = self.geo.w, self.geo.h
         title_box = _box_of(title_ph) if title_ph is not None else Box(self.geo.mx, int(h * 0.3), w - 2 * self.geo.mx, int(h * 0.2))
         title_ph = title_ph or slide.shapes.add_textbox(*_emu(title_box))
-        fitted = fit_text(self.spec.title, title_box.cx - 91440, title_box.cy - 45720, 40, 20, bold=True, max_lines=2)
+        fitted = fit_title(self.spec.title, title_box.cx - 91440, title_box.cy - 45720, 40, 20)
         _place(title_ph, title_box)
         write_paragraphs(title_ph.text_frame, [fitted.text], self.style, fitted.pt, bold=True,
                          align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE)
+        _narrow(title_ph, fitted.inset)
         lines = [t for t in (self.spec.presenter_line, self.spec.month_label) if t]
         sub_box = _box_of(sub_ph) if sub_ph is not None else Box(self.geo.mx, title_box.bottom, title_box.cx, int(h * 0.15))
         if lines:
@@ -125,6 +134,8 @@ class _Deck:
         row_h = min(body.cy // rows, int(self.geo.h * 0.1))
         top = body.y + (body.cy - row_h * rows) // 2
         badge = int(row_h * 0.78)
+        accent = theme_of(slide).rgb("accent1")
+        badge_text = RGBColor(*readable_on(accent)) if accent else RGBColor(0xFF, 0xFF, 0xFF)
         for index, part in enumerate(parts):
             y = top + index * row_h
             circle = slide.shapes.add_shape(MSO_SHAPE.OVAL, Emu(body.x + int(body.cx * 0.12)), Emu(y + (row_h - badge) // 2),
@@ -133,7 +144,7 @@ class _Deck:
             circle.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_1
             circle.line.fill.background()
             write_paragraphs(circle.text_frame, [f"{part.number:02d}"], self.style, _fit_pt(f"{part.number:02d}", badge, badge, 20),
-                             bold=True, color=RGBColor(0xFF, 0xFF, 0xFF), align=PP_ALIGN.CENTER,
+                             bold=True, color=badge_text, align=PP_ALIGN.CENTER,
                              anchor=MSO_ANCHOR.MIDDLE, margins=0)
             label_box = Box(body.x + int(body.cx * 0.12) + badge + int(body.cx * 0.03), y,
                             int(body.cx * 0.7), row_h)
@@ -199,22 +210,30 @@ class _Deck:
         _drop_empty_placeholders(slide)
         return slide, self.geo.body(bool(spec.subtitle))
 
-    def _table_slides(self, spec: SlideSpec, table, first_box: Box | None = None,
-                      first_slide=None, continued: bool = False) -> None:
+    def _fitted(self, spec: SlideSpec, table: TableSpec) -> tuple[SlideSpec, TableSpec]:
+        """The table without columns that cannot fit the slide at 9 pt; the notes say which were left out."""
+        fitted, dropped = fit_columns(table, self.geo.body(bool(spec.subtitle)).cx)
+        if dropped:
+            names = [c for c in table.columns if c in dropped]
+            note = LEFT_OUT[self.lang].format("、".join(names) if self.lang == "zh" else ", ".join(names))
+            spec = replace(spec, notes="\n".join(n for n in (spec.notes, note) if n))
+        return spec, fitted
+
+    def _table_slides(self, spec: SlideSpec, table, first_box: Box | None = None, first_slide=None) -> None:
+        """The table on slides of its own, or its first rows in ``first_box`` of ``first_slide`` (already
+        fitted) and the rest on further slides; every slide after the first is titled (续) / (cont.)."""
         body = self.geo.body(bool(spec.subtitle))
-        if first_box is not None:
-            pages = paginate(table, first_box, self.style)
-            page, layout = pages[0]
-            add_table(first_slide, page, layout, first_box, self.style)
-            rest_rows = len(page.rows)
-            if rest_rows >= len(table.rows):
-                return
-            table = TableSpec(table.columns, table.rows[rest_rows:],
-                              table.fills[rest_rows:] if table.fills else None, table.align)
-            pages = paginate(table, body, self.style)
-            continued = True
+        continued = first_box is not None
+        if first_box is None:
+            spec, table = self._fitted(spec, table)
         else:
-            pages = paginate(table, body, self.style)
+            page, layout = paginate(table, first_box, self.style)[0]
+            add_table(first_slide, page, layout, first_box, self.style)
+            done = len(page.rows)
+            if done >= len(table.rows):
+                return
+            table = replace(table, rows=table.rows[done:], fills=table.fills[done:] if table.fills else None)
+        pages = paginate(table, body, self.style)
         for index, (page, layout) in enumerate(pages):
             title = spec.title + CONTINUED[self.lang] if (continued or index > 0) else spec.title
             slide, box = self._content_slide(spec, title)
@@ -223,32 +242,35 @@ class _Deck:
     def _chart_table(self, spec: SlideSpec) -> None:
         """Chart left, table right, the table as wide as it needs (within reason).
 
-        A table too wide to sit beside the chart goes under it when short, or
-        gets the full width on the next slide, instead of being squeezed into
-        wrapped cells.
+        A table too wide to sit beside the chart goes under it: whole when it
+        is short, else its first rows under a shorter chart and the rest on
+        further slides titled (续) / (cont.), never squeezed into wrapped cells.
         """
+        spec, table = self._fitted(spec, spec.table)
         body = self.geo.body(bool(spec.subtitle))
         gap = int(self.geo.w * 0.02)
-        need = natural_width(spec.table, self.style)
+        need = natural_width(table, self.style)
         if need > (body.cx - gap) * 0.62:
-            full = layout_table(spec.table, body.cx, self.style)
+            full = layout_table(table, body.cx, self.style)
             table_h = full.header_height + sum(full.row_heights)
+            slide, body = self._content_slide(spec)
             if table_h <= body.cy * 0.45:  # a short wide table fits under the chart
-                slide, body = self._content_slide(spec)
                 chart_box = Box(body.x, body.y, body.cx, body.cy - table_h - self.geo.gap)
                 _add_chart(slide, spec.charts[0], chart_box, self.style)
-                add_table(slide, spec.table, full, Box(body.x, chart_box.bottom + self.geo.gap, body.cx, table_h),
+                add_table(slide, table, full, Box(body.x, chart_box.bottom + self.geo.gap, body.cx, table_h),
                           self.style)
                 return
-            slide, body = self._content_slide(spec)
-            _add_chart(slide, spec.charts[0], body, self.style)
-            self._table_slides(spec, spec.table, continued=True)
+            chart_box = Box(body.x, body.y, body.cx, int(body.cy * CHART_OVER_TABLE))
+            _add_chart(slide, spec.charts[0], chart_box, self.style)
+            below = chart_box.bottom + self.geo.gap
+            self._table_slides(spec, table, first_box=Box(body.x, below, body.cx, body.bottom - below),
+                               first_slide=slide)
             return
         slide, body = self._content_slide(spec)
         fraction = 1 - max(need / (body.cx - gap), 0.38)
         left, right = body.split_h(fraction, gap)
         _add_chart(slide, spec.charts[0], left, self.style)
-        self._table_slides(spec, spec.table, first_box=right, first_slide=slide)
+        self._table_slides(spec, table, first_box=right, first_slide=slide)
 
     def _kpis(self, slide, cards: list[KpiCard], bullets: list[str], body: Box) -> None:
         per_row = len(cards) if len(cards) <= 5 else (len(cards) + 1) // 2
@@ -277,10 +299,10 @@ class _Deck:
         label_pt = _fit_pt(card.label, inner, int(box.cy * 0.2), 18)
         value_pt = _fit_pt(card.value, int(inner * 0.88), int(box.cy * 0.4), 40, bold=True, max_lines=1)
         delta_pt = _fit_pt(card.delta or " ", inner, int(box.cy * 0.2), 14)
-        value_color = RAG_TEXT[card.fill] if card.fill else DARK
-        lines = [Line(card.label, label_pt, color=GREY), Line(card.value, value_pt, True, value_color)]
+        value_color = RAG_DARK[card.fill] if card.fill else DARK
+        lines = [Line(card.label, label_pt, color=CARD_TEXT), Line(card.value, value_pt, True, value_color)]
         if card.delta:
-            lines.append(Line(card.delta, delta_pt, color=GREY))
+            lines.append(Line(card.delta, delta_pt, color=CARD_TEXT))
         write_lines(shape.text_frame, lines, self.style, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE,
                     margins=45720, space_after_pt=4)
 
@@ -301,11 +323,11 @@ class _Deck:
         shape.shadow.inherit = False
         inner = box.cx - 2 * 91440
         message = NO_DATA[self.lang]
-        lines = [Line(message, _fit_pt(message, inner, box.cy // 3, 32, bold=True, max_lines=1), True, GREY)]
+        lines = [Line(message, _fit_pt(message, inner, box.cy // 3, 32, bold=True, max_lines=1), True, CARD_TEXT)]
         hints = spec.bullets or []
         if hints:
             hint_pt = _fit_pt("\n".join(hints), inner, box.cy // 2, 16)
-            lines += [Line(h, hint_pt, color=GREY) for h in hints]
+            lines += [Line(h, hint_pt, color=CARD_TEXT) for h in hints]
         write_lines(shape.text_frame, lines, self.style, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE,
                     margins=91440, space_after_pt=6)
 
@@ -316,15 +338,16 @@ class _Deck:
         if ph is None:
             ph = slide.shapes.add_textbox(*_emu(geo.title))
         _place(ph, geo.title)
-        fitted = fit_text(title, geo.title.cx - 91440, geo.title.cy - 45720, self.style.title_pt, 14, bold=True,
-                          max_lines=2)
+        fitted = fit_title(title, geo.title.cx - 91440, geo.title.cy - 45720, self.style.title_pt, 14)
         write_paragraphs(ph.text_frame, [fitted.text], self.style, fitted.pt, bold=True, color=DARK,
                          align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.MIDDLE)
+        _narrow(ph, fitted.inset)
         if subtitle:
             box = geo.subtitle()
             shape = slide.shapes.add_textbox(*_emu(box))
             fitted = _fit(subtitle, box.cx - 91440, box.cy - 45720, self.style.subtitle_pt, min_pt=10)
             write_paragraphs(shape.text_frame, [fitted.text], self.style, fitted.pt, color=GREY, anchor=MSO_ANCHOR.TOP)
+            _narrow(shape, clean_inset(fitted.text, fitted.pt, box.cx - 91440, box.cy - 45720))
 
     def _footer(self, slide) -> None:
         box = self.geo.footer
@@ -372,6 +395,13 @@ def _emu(box: Box):
 
 def _box_of(shape) -> Box:
     return Box(int(shape.left), int(shape.top), int(shape.width), int(shape.height))
+
+
+def _narrow(shape, inset: int) -> None:
+    """Wrap a one-paragraph text ``inset`` EMU narrower than its frame (see titles.py)."""
+    if inset > 0:
+        frame = shape.text_frame
+        frame.margin_right = Emu(int(frame.margin_right) + inset)
 
 
 def _place(shape, box: Box) -> None:

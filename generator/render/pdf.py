@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from salesdeck.atomic import atomic_path
 from salesdeck.errors import OutputError, SalesdeckError
+from salesdeck.tempfiles import private_tempdir
 
 __all__ = ["OfficeMissingError", "convert_to_pdf", "find_soffice"]
 
@@ -48,8 +48,8 @@ def convert_to_pdf(deck: Path, pdf: Path | None = None) -> Path:
                  "or set SALESDECK_SOFFICE to its soffice program")
     deck = Path(deck)
     pdf = Path(pdf) if pdf else deck.with_suffix(".pdf")
-    with tempfile.TemporaryDirectory(prefix="salesdeck-pdf-") as work:
-        work_path = Path(work)
+    work_path = private_tempdir("pdf")  # LibreOffice's profile and output; removed after, or by the next run
+    try:
         profile = (work_path / "profile").as_uri()
         cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                "--convert-to", "pdf", "--outdir", str(work_path), str(deck.resolve())]
@@ -63,4 +63,6 @@ def convert_to_pdf(deck: Path, pdf: Path | None = None) -> Path:
             raise OutputError(f"LibreOffice could not convert {deck.name} to PDF: {detail[0]}")
         with atomic_path(pdf) as tmp:
             shutil.copyfile(produced, tmp)
+    finally:
+        shutil.rmtree(work_path, ignore_errors=True)
     return pdf

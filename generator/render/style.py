@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 from pptx.dml.color import RGBColor
 
-__all__ = ["Style", "Box", "RAG_FILL", "RAG_TEXT", "style_for"]
+__all__ = ["Style", "Box", "RAG_FILL", "RAG_TEXT", "RAG_DARK", "style_for"]
 
 #: Soft fills for table cells and KPI cards, with dark text on top.
 RAG_FILL = {"red": RGBColor(0xF8, 0xD7, 0xDA), "amber": RGBColor(0xFF, 0xF0, 0xC2), "green": RGBColor(0xD4, 0xED, 0xDA)}
 #: Strong colours for chart points and RAG text.
 RAG_TEXT = {"red": RGBColor(0xC0, 0x39, 0x2B), "amber": RGBColor(0xB9, 0x77, 0x0E), "green": RGBColor(0x1E, 0x84, 0x49)}
+#: Darker shades for text on the soft fills: at least 4.5:1 on each of them (WCAG AA).
+RAG_DARK = {"red": RGBColor(0x9B, 0x1C, 0x1C), "amber": RGBColor(0x8A, 0x53, 0x00), "green": RGBColor(0x16, 0x65, 0x34)}
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,30 @@
-"""Native tables: column widths from content, rows measured with real font metrics, RAG fills,
+"""Native tables: column widths from measured content, rows measured with real font metrics, RAG fills,
 and long tables split into pages that each fit their box.
+
+Numbers never wrap (see :mod:`table_widths`); a cell that wraps does so
+without splitting a number and without a one-character last line, by
+narrowing that cell's right margin where needed (:func:`breaks.settle`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from pptx.dml.color import RGBColor
 from pptx.oxml import parse_xml
 from pptx.util import Emu
 
+from salesdeck.generator.render.breaks import settle
+from salesdeck.generator.render.colours import hex_of, readable_on, theme_of
 from salesdeck.generator.spec import TableSpec
-from salesdeck.ooxml.xml import escape_text
 from salesdeck.generator.render.style import RAG_FILL, Box, Style
-from salesdeck.generator.render.text import SAFETY, line_height, text_width, wrap
+from salesdeck.ooxml.xml import escape_text
+from salesdeck.generator.render.table_widths import CELL_MARGIN_X, column_needs, drop_columns, fit_widths
+from salesdeck.generator.render.text import line_height, wrap
 
-__all__ = ["TableLayout", "add_table", "layout_at", "layout_table", "natural_width", "paginate"]
+__all__ = ["TableLayout", "add_table", "fit_columns", "layout_at", "layout_table", "natural_width", "paginate"]
 
-CELL_MARGIN_X = 64008   # 0.07 in
 CELL_MARGIN_Y = 27432   # 0.03 in
 MIN_PT = 9.0
 BAND = RGBColor(0xF3, 0xF4, 0xF6)
@@ -28,79 +34,82 @@ DARK = RGBColor(0x1F, 0x29, 0x37)
 
 @dataclass
 class TableLayout:
-    """Font size, column widths and the height of every row (header first), in EMU."""
+    """Font size, column widths and the height of every row (header first), in EMU.
+
+    ``insets`` holds, per row (header first) and column, how much narrower
+    than its column a cell's text is set so that it wraps cleanly (0 mostly).
+    """
 
     pt: float
     widths: list[int]
     header_height: int
     row_heights: list[int]
+    insets: list[list[int]] = field(default_factory=list)
 
 
-def _natural(spec: TableSpec, pt: float) -> list[int]:
-    widths = []
-    for col, header in enumerate(spec.columns):
-        cells = [row[col] if col < len(row) else "" for row in spec.rows]
-        longest = max([text_width(c, pt) for c in cells] + [text_width(header, pt, bold=True)])
-        widths.append(int(longest / SAFETY) + 2 * CELL_MARGIN_X + 12700)
-    return widths
+def _cell_lines(text: str, width: int, pt: float, bold: bool) -> tuple[int, int]:
+    """(lines, inset): how many lines ``text`` takes in a column ``width`` wide, and by how much its
+    wrapping width is narrowed so no number splits and no line is left with one character."""
+    inner = max(width - 2 * CELL_MARGIN_X, 12700)
+    if not text or len(wrap(text, pt, inner, bold)) == 1:
+        return 1, 0
+    settled = settle(text, pt, inner, bold)
+    return settled.lines, inner - settled.width
 
 
-def _fit_widths(natural: list[int], width: int) -> list[int]:
-    """Natural widths scaled to fill ``width``; when too wide, wide columns give way first."""
-    total = sum(natural)
-    if total <= width:
-        extra = width - total
-        return [n + extra * n // total for n in natural[:-1]] + [0] if len(natural) > 1 else [width]
-    widths = list(natural)
-    # Cap the widest columns at a common limit until everything fits.
-    low, high = 0, max(natural)
-    while high - low > 1000:
-        mid = (low + high) // 2
-        if sum(min(n, mid) for n in natural) > width:
-            high = mid
-        else:
-            low = mid
-    widths = [min(n, low) for n in natural]
-    spare = width - sum(widths)
-    capped = [i for i, n in enumerate(natural) if n > low] or list(range(len(natural)))
-    for i in capped:
-        widths[i] += spare // len(capped)
-    return widths
+def _row(cells: list[str], widths: list[int], pt: float, bold: bool = False) -> tuple[int, list[int]]:
+    lines, insets = 1, []
+    for text, width in zip(cells, widths):
+        count, inset = _cell_lines(text, width, pt, bold)
+        lines = max(lines, count)
+        insets.append(inset)
+    return lines * line_height(pt) + 2 * CELL_MARGIN_Y + 12700, insets
 
 
-def _finish(widths: list[int], width: int) -> list[int]:
-    if widths and widths[-1] == 0:
-        widths[-1] = width - sum(widths[:-1])
-    widths[-1] += width - sum(widths)
-    return widths
+def _texts(row: list) -> list[str]:
+    return [str(c) if c is not None else "" for c in row]
 
 
-def _row_height(cells: list[str], widths: list[int], pt: float, bold: bool = False) -> int:
-    lines = 1
-    for text, w in zip(cells, widths):
-        lines = max(lines, len(wrap(text, pt, max(w - 2 * CELL_MARGIN_X, 12700), bold)))
-    return lines * line_height(pt) + 2 * CELL_MARGIN_Y + 12700
+def layout_at(spec: TableSpec, width: int, pt: float) -> TableLayout | None:
+    """Widths, row heights and insets at ``pt``; None when the columns' floors do not fit ``width``."""
+    widths = fit_widths(column_needs(spec, pt), width)
+    if widths is None:
+        return None
+    header, header_insets = _row(spec.columns, widths, pt, bold=True)
+    heights, insets = [], [header_insets]
+    for row in spec.rows:
+        height, row_insets = _row(_texts(row), widths, pt)
+        heights.append(height)
+        insets.append(row_insets)
+    return TableLayout(pt, widths, header, heights, insets)
 
 
-def layout_at(spec: TableSpec, width: int, pt: float) -> TableLayout:
-    """Widths and row heights at ``pt``, wrapping cells where the columns cannot all fit."""
-    widths = _finish(_fit_widths(_natural(spec, pt), width), width)
-    header = _row_height(spec.columns, widths, pt, bold=True)
-    rows = [_row_height([str(c) for c in row], widths, pt) for row in spec.rows]
-    return TableLayout(pt, widths, header, rows)
+def fit_columns(spec: TableSpec, width: int) -> tuple[TableSpec, list[str]]:
+    """``spec`` as it can be drawn ``width`` wide: whole, or without the columns that cannot fit even at 9 pt."""
+    return drop_columns(spec, width, MIN_PT)
 
 
 def layout_table(spec: TableSpec, width: int, style: Style) -> TableLayout:
-    """The largest font up to the normal size at which no column has to wrap, else wrap at 9 pt."""
+    """The largest font up to the normal size at which no column has to wrap, else wrap at 9 pt.
+
+    ``spec`` must fit ``width`` at 9 pt (see :func:`fit_columns`).
+    """
     pt = style.table_pt
-    while sum(_natural(spec, pt)) > width and pt > MIN_PT:
+    while sum(n for n, _ in column_needs(spec, pt)) > width and pt > MIN_PT:
         pt = max(MIN_PT, pt - 0.5)
-    return layout_at(spec, width, pt)
+    while True:
+        layout = layout_at(spec, width, pt)
+        if layout is not None or pt <= MIN_PT:
+            break
+        pt = max(MIN_PT, pt - 0.5)
+    if layout is None:
+        raise ValueError("table columns do not fit; call fit_columns first")
+    return layout
 
 
 def natural_width(spec: TableSpec, style: Style) -> int:
     """Width the table needs at the normal table font without wrapping any cell."""
-    return sum(_natural(spec, style.table_pt))
+    return sum(n for n, _ in column_needs(spec, style.table_pt))
 
 
 #: Short tables on big slides get a larger font, up to this size.
@@ -112,10 +121,10 @@ def _fits_one_page(spec: TableSpec, box: Box, style: Style) -> TableLayout | Non
     wrapping, at or below it wrapping long cells rather than shrinking under the normal size."""
     pt = MAX_PT
     while pt >= MIN_PT:
-        wraps = sum(_natural(spec, pt)) > box.cx
+        wraps = sum(n for n, _ in column_needs(spec, pt)) > box.cx
         if not wraps or pt <= style.table_pt:
             layout = layout_at(spec, box.cx, pt)
-            if layout.header_height + sum(layout.row_heights) <= box.cy:
+            if layout is not None and layout.header_height + sum(layout.row_heights) <= box.cy:
                 return layout
         pt -= 0.5
     return None
@@ -158,7 +167,8 @@ def paginate(spec: TableSpec, box: Box, style: Style) -> list[tuple[TableSpec, T
         part = TableSpec(columns=spec.columns, rows=spec.rows[first:last],
                          fills=spec.fills[first:last] if spec.fills else None, align=spec.align)
         out.append((part, TableLayout(layout.pt, layout.widths, layout.header_height,
-                                      layout.row_heights[first:last])))
+                                      layout.row_heights[first:last],
+                                      [layout.insets[0]] + layout.insets[first + 1:last + 1])))
     return out
 
 
@@ -166,7 +176,8 @@ _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _ALIGN = {"l": "l", "r": "r", "c": "ctr"}
 
 
-def _cell_xml(text: str, style: Style, pt: float, fill: str, color: str, bold: bool, align: str) -> str:
+def _cell_xml(text: str, style: Style, pt: float, fill: str, color: str, bold: bool, align: str,
+              inset: int = 0) -> str:
     """One ``a:tc``: the run with its latin and East Asian fonts, margins, anchor and fill.
 
     Written as XML in one piece: a table of a few hundred cells is built in
@@ -181,7 +192,7 @@ def _cell_xml(text: str, style: Style, pt: float, fill: str, color: str, bold: b
                f"<a:t>{escape_text(text)}</a:t></a:r>")
     return (f'<a:tc><a:txBody><a:bodyPr wrap="square"/><a:lstStyle/><a:p><a:pPr algn="{_ALIGN.get(align, "l")}"/>'
             f'{run}<a:endParaRPr lang="{lang}" sz="{size}" dirty="0">{fonts}</a:endParaRPr></a:p></a:txBody>'
-            f'<a:tcPr marL="{CELL_MARGIN_X}" marR="{CELL_MARGIN_X}" marT="{CELL_MARGIN_Y}" marB="{CELL_MARGIN_Y}" '
+            f'<a:tcPr marL="{CELL_MARGIN_X}" marR="{CELL_MARGIN_X + inset}" marT="{CELL_MARGIN_Y}" marB="{CELL_MARGIN_Y}" '
             f'anchor="ctr">{fill}</a:tcPr></a:tc>')
 
 
@@ -213,8 +224,12 @@ def add_table(slide, spec: TableSpec, layout: TableLayout, box: Box, style: Styl
     table.notify_height_changed()
     aligns = spec.align or ["l"] * len(spec.columns)
     rows = list(table._tbl.tr_lst)
-    header_fill, white = _solid(scheme="accent1"), _solid(str(WHITE))
-    _replace_row(rows[0], [_cell_xml(h, style, layout.pt, header_fill, white, True, "c" if aligns[c] == "r" else aligns[c])
+    insets = layout.insets or [[0] * len(spec.columns) for _ in rows]
+    header_fill = _solid(scheme="accent1")
+    accent = theme_of(slide).rgb("accent1")
+    header_text = _solid(hex_of(readable_on(accent)) if accent else str(WHITE))
+    _replace_row(rows[0], [_cell_xml(h, style, layout.pt, header_fill, header_text, True,
+                                     "c" if aligns[c] == "r" else aligns[c], insets[0][c])
                            for c, h in enumerate(spec.columns)])
     dark = _solid(str(DARK))
     for r, row in enumerate(spec.rows, start=1):
@@ -223,6 +238,7 @@ def add_table(slide, spec: TableSpec, layout: TableLayout, box: Box, style: Styl
             text = str(row[col]) if col < len(row) and row[col] is not None else ""
             fill = spec.fills[r - 1][col] if spec.fills and col < len(spec.fills[r - 1]) else None
             background = RAG_FILL[fill] if fill else (BAND if r % 2 == 0 else WHITE)
-            cells.append(_cell_xml(text, style, layout.pt, _solid(str(background)), dark, False, aligns[col]))
+            cells.append(_cell_xml(text, style, layout.pt, _solid(str(background)), dark, False, aligns[col],
+                                   insets[r][col]))
         _replace_row(rows[r], cells)
     return shape

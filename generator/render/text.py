@@ -85,6 +85,9 @@ def _font(path: str | None, bold: bool):
 
 
 _CHUNKS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|[^\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
+#: LibreOffice puts this much space (in em; 0.24 measured) between East Asian and other characters
+#: ("Asian-Western autospacing"): "逾期60天" draws as wide as "逾期 60 天".
+AUTOSPACE_EM = 0.25
 #: (character, bold) -> its advance in em with (the CJK font, the Arial substitute).
 _ADVANCES: dict[tuple[str, bool], tuple[float, float]] = {}
 
@@ -108,9 +111,11 @@ def _width_em(text: str, bold: bool) -> float:
     A run's width is the sum of its characters' advances. Renderers shape text
     (kerning pulls pairs like "AV" together), so the sum is never narrower than
     what they draw, and each character is measured only once per process.
+    Each change between East Asian and other text adds ``AUTOSPACE_EM``.
     """
-    total = 0.0
-    for chunk in _CHUNKS.findall(text):
+    chunks = _CHUNKS.findall(text)
+    total = AUTOSPACE_EM * max(len(chunks) - 1, 0)
+    for chunk in chunks:
         advances = [_advances(ch, bold) for ch in chunk]
         if _CJK.match(chunk):
             total += sum(a[0] for a in advances)
@@ -135,9 +140,16 @@ def line_height(pt: float) -> int:
     return int(pt * LINE_SPACING * EMU_PER_PT)
 
 
+_TOKEN = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]"
+    r"|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+?-(?=[A-Za-z])"
+    r"|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+\s*|\s+")
+
+
 def _tokens(text: str) -> list[str]:
-    """Break opportunities: every CJK character alone, Latin words with their trailing space."""
-    return re.findall(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+\s*|\s+", text)
+    """Break opportunities: every CJK character alone, Latin words with their trailing space, and
+    after the hyphen of a hyphenated word ("E-" "commerce"), as renderers break there too."""
+    return _TOKEN.findall(text)
 
 
 _NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)%")
@@ -147,20 +159,29 @@ _NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)%")
 SAFETY = 0.95
 
 
-def wrap(text: str, pt: float, width: int, bold: bool = False) -> list[str]:
-    """Greedy wrap into lines no wider than ``width`` EMU (a single over-long word is broken).
+def _is_cjk(ch: str) -> bool:
+    return _CJK.match(ch) is not None
+
+
+def wrap(text: str, pt: float, width: int, bold: bool = False, safety: float = SAFETY) -> list[str]:
+    """Greedy wrap into lines no wider than ``safety`` x ``width`` EMU (a single over-long word is broken).
 
     A line's width is the sum of its tokens' widths (each measured once and
-    cached), so wrapping costs one lookup per token, not a measurement of
-    every growing prefix.
+    cached) plus the autospace where East Asian and other text meet, so
+    wrapping costs one lookup per token, not a measurement of every growing
+    prefix. ``safety=1.0`` predicts where LibreOffice itself breaks.
     """
-    limit = width * SAFETY / (pt * EMU_PER_PT)  # in em
+    limit = width * safety / (pt * EMU_PER_PT)  # in em
+    if "\n" not in text and _width_em(text, bold) <= limit:
+        return [text.rstrip()]  # most cells and titles fit: one cached lookup
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0.0
         for token in _tokens(paragraph):
             core = token.rstrip()
             size = _width_em(core, bold) if core else 0.0
+            if line and _is_cjk(line[-1]) != _is_cjk(token[0]):
+                size += AUTOSPACE_EM
             if not line.strip() and size > limit:
                 for ch in token:  # one token wider than the line: break it by characters
                     step = _width_em(ch, bold)

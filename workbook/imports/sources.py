@@ -2,8 +2,12 @@
 
 CSV: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text"), GBK/GB18030
 (Chinese Excel's default), and old Mac line endings; the delimiter is sniffed
-(comma, semicolon, tab). Spreadsheets (.xlsx/.xlsm/.xls/.ods) go through
-python-calamine; the first sheet with data is used. The header row is found
+(comma, semicolon, tab). A text export is sniffed before it is read (binary
+content is refused from its first bytes) and refused above ``MAX_TEXT_BYTES``
+without being read. Spreadsheets (.xlsx/.xlsm/.xls/.ods) go through the safe
+reader (:func:`~salesdeck.workbook.read.raw.read_raw`: zip bombs, entities and
+encrypted files are refused as they are for a workbook); the first sheet with
+data is used. The header row is found
 among the top rows, passing over title rows above it: the row naming the most
 known columns when the caller says what it looks for (``known``), else the
 first row of at least two text cells and no numbers.
@@ -14,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -24,6 +28,9 @@ __all__ = ["SourceTable", "read_source", "decode_text"]
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 HEADER_SCAN_ROWS = 20
+#: A text export bigger than this is refused before it is read (about three million typical CRM rows).
+MAX_TEXT_BYTES = 512 << 20
+SNIFF_BYTES = 64 << 10
 
 
 @dataclass
@@ -34,9 +41,14 @@ class SourceTable:
     headers: list[str]
     rows: list[list[object]]
     first_row: int  # file row number of rows[0]
+    numbers: list[int] | None = None  # file row of each data row, when rows were left out or reshaped
 
     def row_number(self, index: int) -> int:
-        return self.first_row + index
+        return self.numbers[index] if self.numbers is not None else self.first_row + index
+
+    def subset(self, indices: list[int]) -> "SourceTable":
+        """The same table with only the data rows at ``indices``; each keeps its file row number."""
+        return replace(self, rows=[self.rows[i] for i in indices], numbers=[self.row_number(i) for i in indices])
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -55,11 +67,18 @@ def decode_text(data: bytes, name: str) -> str:
 
 def _csv_rows(path: Path) -> list[list[object]]:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            head = stream.read(SNIFF_BYTES)
+            if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise NotAWorkbookError(f"{path.name}: binary data, not a CSV file")
+            size = path.stat().st_size
+            if size > MAX_TEXT_BYTES:
+                raise NotAWorkbookError(f"{path.name}: {size / (1 << 20):,.0f} MB is too big for a text export "
+                                        f"(at most {MAX_TEXT_BYTES >> 20} MB); export it in parts, e.g. a month "
+                                        "a file, and import them together")
+            data = head + stream.read()
     except OSError as exc:
         raise SalesdeckError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise NotAWorkbookError(f"{path.name}: binary data, not a CSV file")
     text = decode_text(data, path.name).replace("\r\n", "\n").replace("\r", "\n")
     sample = text[:20000]
     try:
@@ -70,14 +89,14 @@ def _csv_rows(path: Path) -> list[list[object]]:
 
 
 def _sheet_rows(path: Path) -> list[list[object]]:
-    from python_calamine import CalamineWorkbook
+    from salesdeck.workbook.read.raw import read_raw
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several types for broken files
-        raise NotAWorkbookError(f"{path.name}: cannot be read as a spreadsheet ({exc})") from None
-    for name in book.sheet_names:
-        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheets = read_raw(path).sheets
+    except NotAWorkbookError as exc:
+        reason = str(exc).removeprefix(f"{path.name}: ")
+        raise NotAWorkbookError(f"{path.name}: cannot be read as a spreadsheet ({reason})") from None
+    for rows in sheets.values():
         if any(any(v not in ("", None) for v in row) for row in rows):
             return [list(r) for r in rows]
     return []

@@ -21,6 +21,7 @@ from salesdeck.errors import NotAWorkbookError, SalesdeckError
 from salesdeck.workbook import contract
 from salesdeck.workbook.read import columns, values
 from salesdeck.ooxml.package_edit import grow_sqref
+from salesdeck.ooxml.xml import column_letter
 from salesdeck.ooxml.parts import part_rels, sheet_parts
 
 __all__ = ["Target", "TargetWorkbook", "StageRow", "NO_CELL", "MONTH_KEYS"]
@@ -40,7 +41,7 @@ class Target:
     table: str
 
     def _setup(self, path: Path, table: str, sheet_name: str) -> None:
-        self.path, self.table = path, table
+        self.path, self.table, self.sheet_name = path, table, sheet_name
         self.lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in sheet_name) else "en"
         self._labels: dict[tuple[str, object], object] = {}
         self.month = self._settings_month()
@@ -107,6 +108,33 @@ class Target:
         lookup = {contract.normalize_header(h): c.key for c in spec.columns for h in c.headers()}
         (headers,) = self._values(min_row, min_row, min_col, max_col)
         return [lookup.get(contract.normalize_header(h)) for h in headers]
+
+    def header_fields(self) -> set[str]:
+        """The fields the Table has a column for."""
+        return {key for key in self._fields() if key is not None}
+
+    def check_header(self) -> None:
+        """Refuse a Table whose header row lacks a required column (a merged or blank header cell) with the
+        errors ``check`` gives for the same file: its header row is read the way the reader reads it."""
+        from salesdeck.workbook.read import validate
+        from salesdeck.workbook.read.tables import find_tables
+
+        min_col, min_row, max_col, _ = self._bounds()
+        spec = contract.TABLES[self.table]
+        grid = [list(row) for row in self._values(1, min_row + 1, 1, max_col)]
+        found = [f for f in find_tables(grid, spec) if f.header_index == min_row - 1]
+        log = validate.IssueLog()
+        if found:
+            if not validate.missing_required_columns(spec, self.sheet_name, found[0], log):
+                return
+            messages = [f"{i.where}: {i.message}" for i in log.issues]
+        elif all(c.key in self.header_fields() for c in spec.required):
+            return
+        else:
+            messages = [f"{self.sheet_name}!{column_letter(min_col - 1)}{min_row}: table {spec.zh}/{spec.en}: the "
+                        "header row has too few of the table's columns"]
+        raise SalesdeckError(f"{self.path.name}: " + f"\n{self.path.name}: ".join(messages)
+                             + "\nnothing imported: fix the table's header row (`salesdeck check` lists the same)")
 
     def _last_data_row(self) -> int:
         """The last row of the Table with a value in one of its columns (the header row when none has)."""
@@ -270,6 +298,8 @@ class TargetWorkbook(Target):
             for c, value in cells:
                 cell = self.sheet.cell(start + offset, c)
                 cell.value = value
+                if isinstance(value, str):  # text stays text: never a formula (=, +, -, @) or an error code
+                    cell.data_type = "s"
                 if formats[c]:
                     cell.number_format = formats[c]
         self.excel_table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{new_last}"

@@ -52,6 +52,10 @@ class StageMapper:
         self.stages = stages
         self.known = {contract.normalize_header(name): zh for zh, en, _, _ in stages for name in (zh, en) if name}
         self.overrides = {contract.normalize_header(k): v for k, v in overrides.items()}
+        for name, stage in overrides.items():
+            if contract.normalize_header(stage) not in self.known and not re.fullmatch(r"\d+(\.\d+)?%", stage.strip()):
+                raise SalesdeckError(f"[stages] {name!r} = {stage!r}: {stage!r} is not a stage of the workbook; its "
+                                     "stages are " + ", ".join(zh for zh, _, _, _ in stages))
         self.won = next((zh for zh, _, _, kind in stages if kind == "won"), None)
         self.lost = next((zh for zh, _, _, kind in stages if kind == "lost"), None)
         self.first_open = next((zh for zh, _, _, kind in stages if kind == "open"), stages[0][0])
@@ -140,27 +144,19 @@ def widen_to_long(source: SourceTable, year: int | None = None) -> SourceTable:
                 continue
             rows.append([row[i] for i in ids] + [month_of(source.headers[m], year), value])
             numbers.append(source.row_number(index))
-    long = _LongTable(source.path, headers, rows, first_row=source.first_row)
-    long.numbers = numbers
-    return long
-
-
-class _LongTable(SourceTable):
-    """A reshaped table whose rows remember the file row they came from."""
-
-    numbers: list[int]
-
-    def row_number(self, index: int) -> int:
-        return self.numbers[index]
+    return SourceTable(source.path, headers, rows, first_row=source.first_row, numbers=numbers)
 
 
 # ---------------------------------------------------------------- owners
-_NAME = _fold("name", "full name", "姓名", "员工", "员工姓名", "销售代表", "rep", "sales rep", "display name")
+_NAME = _fold("name", "full name", "姓名", "员工", "员工姓名", "销售代表", "rep", "sales rep", "display name",
+              "sales agent", "sales_agent", "agent", "salesperson", "sales person", "销售", "销售员", "业务员")
 _ALIAS = _fold("user", "username", "user name", "alias", "email", "e-mail", "login", "owner", "user id", "账号",
                "用户名", "邮箱", "工号", "负责人")
 _FIRST, _LAST = _fold("first name", "名"), _fold("last name", "姓")
 _REGION = _fold("region", "team", "territory", "sales team", "role", "区域", "团队", "部门", "大区", "所属部门",
-                "销售区域")
+                "销售区域", "regional office", "regional_office", "office", "sales office", "办事处", "分公司")
+#: What ``--lookup-column`` may name: the rep's name, the region, and a login the CRM shows as owner.
+LOOKUP_FIELDS = ("name", "region", "login")
 
 
 @dataclass
@@ -169,12 +165,17 @@ class OwnerLookup:
 
     reps: dict[str, str] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
+    source: str = ""
 
     def rep(self, owner: object) -> object:
         return self.reps.get(contract.normalize_header(owner), owner)
 
     def region(self, owner: object) -> str | None:
         return self.regions.get(contract.normalize_header(owner))
+
+    def knows(self, owner: object) -> bool:
+        key = contract.normalize_header(owner)
+        return key in self.reps or key in self.regions
 
     def __bool__(self) -> bool:
         return bool(self.regions or self.reps)
@@ -184,19 +185,36 @@ def _column(folded: list[str], names: set[str]) -> int | None:
     return next((i for i, h in enumerate(folded) if h in names), None)
 
 
-def load_lookup(path: str | Path) -> OwnerLookup:
-    """Read a users/teams export: a name column (Name, Full Name, 姓名 or First/Last Name), a region column
-    (Region, Team, Role, 区域, 部门), and optionally the logins a CRM may show as owner (User, Email, Alias, 账号)."""
-    source = read_source(path, known=lambda h: contract.normalize_header(h) in _NAME | _ALIAS | _REGION | _FIRST | _LAST)
+def load_lookup(path: str | Path, columns: dict[str, str] | None = None) -> OwnerLookup:
+    """Read a users/teams export: a name column (Name, Full Name, 姓名, Sales Agent or First/Last Name), a region
+    column (Region, Team, Role, Regional Office, 区域, 部门), and optionally the logins a CRM may show as owner
+    (User, Email, Alias, 账号). ``columns`` (name/region/login -> header) says which column is which."""
+    columns = dict(columns or {})
+    unknown = [k for k in columns if k not in LOOKUP_FIELDS]
+    if unknown:
+        raise SalesdeckError(f"--lookup-column {unknown[0]}: expected one of {', '.join(LOOKUP_FIELDS)} "
+                             "(e.g. --lookup-column name=sales_agent --lookup-column region=regional_office)")
+    given = {contract.normalize_header(h) for h in columns.values()}
+    source = read_source(path, known=lambda h: contract.normalize_header(h) in
+                         _NAME | _ALIAS | _REGION | _FIRST | _LAST | given)
     folded = [contract.normalize_header(h) for h in source.headers]
-    name, region = _column(folded, _NAME), _column(folded, _REGION)
-    aliases = [i for i, h in enumerate(folded) if h in _ALIAS]
-    first, last = _column(folded, _FIRST), _column(folded, _LAST)
+    for key, header in columns.items():
+        if contract.normalize_header(header) not in folded:
+            raise SalesdeckError(f"lookup {Path(path).name}: --lookup-column {key}={header!r} names no column; its "
+                                 f"columns are {', '.join(repr(h) for h in source.headers if h)}")
+    pick = {key: folded.index(contract.normalize_header(header)) for key, header in columns.items()}
+    name = pick.get("name", _column(folded, _NAME) if "login" not in pick else None)
+    region = pick.get("region", _column(folded, _REGION))
+    aliases = [pick["login"]] if "login" in pick else [i for i, h in enumerate(folded) if h in _ALIAS and i != name]
+    first, last = (None, None) if "name" in pick else (_column(folded, _FIRST), _column(folded, _LAST))
+    if name is None and "login" in pick:
+        name = _column([h if i != pick["login"] else "" for i, h in enumerate(folded)], _NAME)
     if region is None or (name is None and not aliases and first is None):
         raise SalesdeckError(f"lookup {Path(path).name}: needs a name column (Name, Full Name, 姓名, or First Name and "
                              f"Last Name) and a region column (Region, Team, 区域, 部门); found "
-                             f"{', '.join(repr(h) for h in source.headers if h)}")
-    lookup = OwnerLookup()
+                             f"{', '.join(repr(h) for h in source.headers if h)}; say which is which with "
+                             "--lookup-column name=HEADER --lookup-column region=HEADER")
+    lookup = OwnerLookup(source=Path(path).name)
     for row in source.rows:
         full = _text(row[name]) if name is not None else " ".join(
             t for t in (_text(row[first]) if first is not None else "", _text(row[last]) if last is not None else "") if t)

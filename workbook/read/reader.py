@@ -124,7 +124,7 @@ def _build_tables(sheets: dict[str, Grid], source: str | None) -> tuple[model.Sa
 
 def _table_rules(reads: dict[str, TableRead], log: IssueLog) -> None:
     if "orders" in reads:
-        validate.rule_duplicate_ids(reads["orders"], "order_id", log)
+        validate.rule_duplicate_order_lines(reads["orders"], log)
         validate.rule_months_covered(reads["orders"], log)
     if "receivables" in reads:
         validate.rule_duplicate_ids(reads["receivables"], "invoice", log)
@@ -171,7 +171,8 @@ def _report_missing(located: dict, sheet_names: dict[str, str], log: IssueLog) -
 
 
 # ------------------------------------------------------------------ settings
-_LANGS = {"zh": ("zh", "中文", "简体中文", "汉语", "chinese", "cn", "zh-cn"), "en": ("en", "english", "英文", "英语")}
+#: What people type in Settings for each deck language (compared lower-case).
+LANGUAGE_NAMES = {"zh": ("zh", "中文", "简体中文", "汉语", "chinese", "cn", "zh-cn"), "en": ("en", "english", "英文", "英语")}
 
 
 def _read_settings(read: TableRead | None, log: IssueLog, settings_found: bool) -> model.Settings:
@@ -226,7 +227,7 @@ def _setting_value(key: str, value: object) -> object:
     default, type_ = contract.SETTING_DEFAULTS[key]
     if key == "language":
         text = values.parse_text(value).casefold()
-        for lang, names in _LANGS.items():
+        for lang, names in LANGUAGE_NAMES.items():
             if text in names:
                 return lang
         raise values.ParseError(f"{value!r} is not a language", "zh or en (中文 or English)")

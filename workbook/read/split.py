@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
+
+from salesdeck.tempfiles import private_tempdir
 
 __all__ = ["SheetSplitter", "COMMON_PARTS"]
 
@@ -48,7 +48,7 @@ class SheetSplitter:
         self.member, self.sheet, self.pool = member, sheet, pool
         self.target = max(1, member.file_size // pieces)
         self.pieces_left = pieces
-        self._dir = Path(tempfile.mkdtemp(prefix="salesdeck-read-"))
+        self._dir = private_tempdir("read")  # removed by close(), else at exit; a killed run's by the next one
         self._common = self._dir / "common.zip"
         with zipfile.ZipFile(self._common, "w", compression=zipfile.ZIP_STORED) as out:
             names = set(source.namelist())

@@ -197,18 +197,47 @@ def _shown_number(col: contract.Column, x: float) -> str:
 def missing_required_columns(table: contract.Table, sheet: str, found: FoundTable, log: IssueLog) -> bool:
     """Record an error per required column absent from the header row; True when any is missing."""
     missing = [c for c in table.required if c.key not in found.columns]
-    present = ", ".join(found.headers.values())
     for col in missing:
         log.add(ERROR, sheet, f"{column_letter(found.first_column)}{found.header_row}", None, None,
                 f"a column headed '{col.zh}' or '{col.en}'",
-                f"table {table.zh}/{table.en}: required column '{col.zh}' / '{col.en}' is missing from "
-                f"header row {found.header_row} (found: {present})")
+                missing_column_message(table, col, found.header_row, found.headers.values()))
     return bool(missing)
 
 
+def missing_column_message(table: contract.Table, col: contract.Column, header_row: int, present) -> str:
+    """What ``check`` (and ``import``, which refuses such a table) says of a required column missing from a header."""
+    return (f"table {table.zh}/{table.en}: required column '{col.zh}' / '{col.en}' is missing from "
+            f"header row {header_row} (found: {', '.join(present)})")
+
+
 # ------------------------------------------------------------------ table rules
+#: One order line: an order's lines share its id, so the same id with the same product, quantity and amount
+#: is the same line twice. ``check`` warns about such a line; ``import`` does not add it again.
+ORDER_LINE = ("order_id", "product", "quantity", "amount")
+
+
+def rule_duplicate_order_lines(read: TableRead, log: IssueLog) -> None:
+    """Warn about an order line that repeats an earlier one (the lines of a multi-line order are fine)."""
+    f = read.frame
+    if "order_id" not in f or not len(f):
+        return
+    key = [c for c in ORDER_LINE if c in f]
+    dup = (f["order_id"].notna() & f.duplicated(key, keep="first")).to_numpy()
+    if not dup.any():
+        return
+    first = f.groupby(key, dropna=False, sort=False)["_row"].transform("first").to_numpy()
+    header = read.header("order_id")
+    others = [name for name, key in (("quantity", "quantity"), ("amount", "amount")) if key in read.found.columns]
+    for pos in np.flatnonzero(dup):
+        product = [f"{read.header('product')} '{f['product'].iat[pos]}'"] if "product" in f else []
+        shown = ", ".join(product + others)
+        log.add(WARNING, read.sheet, read.cell("order_id", pos), header, f["order_id"].iat[pos], "each order line once",
+                f"duplicate order line: {header} '{f['order_id'].iat[pos]}' with the same {shown} as row {first[pos]} "
+                "(each row is still counted)")
+
+
 def rule_duplicate_ids(read: TableRead, key: str, log: IssueLog) -> None:
-    """Warn about repeated IDs (orders are counted once per row)."""
+    """Warn about repeated IDs."""
     if key not in read.frame:
         return
     ids = read.frame[key]
