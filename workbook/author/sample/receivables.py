@@ -36,7 +36,7 @@ DISPUTED_MONTHS_BEFORE = 6
 
 
 def receivables(world: World, cust: Customers, orders: Orders) -> pd.DataFrame:
-    """One row per statement (see the module docstring), by due date and customer."""
+    """One row per statement (see the module docstring), numbered in the order issued, listed by due date."""
     rng, last = world.rng, len(world.months) - 1
     f = cust.frame
     n_cust = len(f)
@@ -74,8 +74,7 @@ def receivables(world: World, cust: Customers, orders: Orders) -> pd.DataFrame:
         "paid_date": pd.Series(paid_date).where(~unpaid),
         "paid_amount": paid_amount,
     })
-    order = np.lexsort((c, due))
-    frame = frame.iloc[order].reset_index(drop=True)
-    month = pd.DatetimeIndex(statement[order])
-    frame.insert(0, "invoice", [f"INV-{m:%y%m}-{i:04d}" for i, m in enumerate(month, 1)])
-    return frame
+    issued = np.empty(len(c), dtype=np.int64)
+    issued[np.lexsort((c, k))] = np.arange(1, len(c) + 1)  # numbered in the order they were issued
+    frame.insert(0, "invoice", [f"INV-{m:%y%m}-{i:04d}" for i, m in zip(issued, pd.DatetimeIndex(statement))])
+    return frame.iloc[np.lexsort((c, due))].reset_index(drop=True)
