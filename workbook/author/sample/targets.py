@@ -5,7 +5,7 @@ the cell's own sales, 30% its average month), scaled per region so that each
 region's attainment is a chosen value: around 96% in past months, and in the
 report month the values of ``names.REGIONS`` (two regions green, two amber,
 the Southwest red). Next month asks the report month's targets again, grown by
-the months' weights (more working days, the stronger season) and a 3% stretch.
+the months' weights (more working days, the stronger season).
 Settings' funnel ratios (proposals per deal, visits per proposal, calls per
 visit) are the team's own over the last six months.
 """
@@ -25,8 +25,6 @@ from salesdeck.workbook.author.sample.world import World
 
 __all__ = ["targets", "settings", "settings_table"]
 
-#: Next month's targets ask this much more than the season alone would bring.
-NEXT_STRETCH = 1.03
 UNIT = 1000.0
 #: Settings' funnel ratios are the team's over this many months.
 RATIO_MONTHS = 6
@@ -52,7 +50,7 @@ def targets(world: World, orders: Orders) -> pd.DataFrame:
         target[:, reps] = plan[:, reps] * factor[:, None, None]
     target = np.maximum(np.round(target / UNIT), 1) * UNIT
     weights = world.month_weights(n_m + 1)
-    upcoming = np.round(target[-1] * weights[-1] / weights[-2] * NEXT_STRETCH / UNIT) * UNIT
+    upcoming = np.round(target[-1] * weights[-1] / weights[-2] / UNIT) * UNIT
     cells = np.concatenate([target, upcoming[None]]).reshape(-1)
     month = np.repeat(np.arange(n_m + 1), n_r * n_l)
     rep = np.tile(np.repeat(np.arange(n_r), n_l), n_m + 1)
