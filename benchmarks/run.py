@@ -11,7 +11,8 @@ a fresh process so peak memory is per run:
   deck with python-pptx, nothing else;
 - the Excel functions on 100,000-element ranges;
 - ``salesdeck import`` of 100 new order lines into each workbook;
-- ``salesdeck batch`` throughput at 1 and 2 jobs, and a pyinstrument profile of ``build``.
+- ``salesdeck batch`` throughput at 1 and 2 jobs, and a pyinstrument profile of ``build``;
+- ``salesdeck merge`` of 100 rep workbooks of 10,000 order lines each.
 
 Timing lives here, never in tests.
 """
@@ -146,6 +147,24 @@ assert summary.ok, [r.error for r in summary.failed]
 result = {{"batch": time.perf_counter() - t0, "files": len(summary.results)}}
 """
 
+MERGE = r"""
+import time
+from salesdeck import timing
+from salesdeck.workbook.team.commands import merge_files
+t0 = time.perf_counter()
+with timing.recording() as steps:
+    report = merge_files([{folder!r}], {out!r})
+assert report.ok, report.exit_code
+import resource
+cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+          for f in ("ru_utime", "ru_stime"))
+result = {{**steps, "total": time.perf_counter() - t0, "cpu": cpu, "files": len(report.inputs),
+          "orders": report.rows()["orders"]}}
+"""
+
+#: The merge benchmark: this many rep workbooks of this many order lines.
+MERGE_FILES, MERGE_ROWS = 100, 10_000
+
 PROFILE = r"""
 from pyinstrument import Profiler
 from salesdeck.jobs.build import build_deck
@@ -180,6 +199,31 @@ def ensure_sample(rows: int) -> Path:
         write_sample(path, rows=rows)
         print(f"  wrote {path.name} in {time.perf_counter() - t0:.1f}s", flush=True)
     return path
+
+
+def ensure_team() -> Path:
+    """MERGE_FILES rep workbooks: the sample of MERGE_ROWS lines, each file's IDs and reps made its own."""
+    from salesdeck.workbook.author.sample import generate
+    from salesdeck.workbook.author.writer import write_workbook
+    from salesdeck.workbook.model import SalesWorkbook
+
+    folder = DATA / f"team-{MERGE_FILES}x{MERGE_ROWS // 1000}k"
+    done = folder / ".complete"
+    if done.exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    base = generate(rows=MERGE_ROWS)
+    for i in range(MERGE_FILES):
+        tag, tables = f"T{i:03d}", dict(base.tables)
+        for key, column in (("orders", "order_id"), ("pipeline", "opportunity_id"), ("receivables", "invoice")):
+            tables[key] = tables[key].assign(**{column: tag + "-" + tables[key][column]})
+        for key in ("orders", "targets", "pipeline", "activities"):
+            tables[key] = tables[key].assign(rep=tables[key]["rep"] + tag)
+        write_workbook(SalesWorkbook(settings=base.settings, tables=tables), folder / f"rep{i:03d}.xlsx")
+    done.touch()
+    print(f"  wrote {MERGE_FILES} rep workbooks in {time.perf_counter() - t0:.1f}s", flush=True)
+    return folder
 
 
 #: Build and floor are each run this many times per size up to 100k lines (once at 1M); medians are shown.
@@ -246,8 +290,10 @@ def main() -> None:
         refresh.update(_child(IMPORT.format(csv=str(_import_csv(tmp)), path=str(path), out=str(tmp / f"imported-{rows}.xlsx"))))
         rows_out.append((rows, path.stat().st_size, build, floor, refresh))
     udf = _child(UDFS.format())
-    batch = profile = None
+    batch = profile = merge = None
     if not args.quick:
+        print("merge", flush=True)
+        merge = _child(MERGE.format(folder=str(ensure_team()), out=str(tmp / "team.xlsx")))
         print("batch throughput", flush=True)
         batch = _batch(10_000, 16, tmp)
         print("profile", flush=True)
@@ -297,6 +343,17 @@ def main() -> None:
               "| order lines already there | rows imported | seconds |", "|---:|---:|---:|"]
     for rows, size, b, f, r in rows_out:
         lines.append(f"| {rows:,} | {r['imported']} | {r['import']:.2f} |")
+    if merge:
+        lines += ["", "## merge", "",
+                  f"`merge_files` (what `salesdeck merge` runs) on {merge['files']} rep workbooks of "
+                  f"{MERGE_ROWS:,} order lines each: check inputs = every file read and checked as `salesdeck check` "
+                  "does, a process per core; merge = settings, conflict checks and the appended tables; write = the "
+                  "team workbook. CPU = seconds of CPU in all processes (what the run costs on a machine shared "
+                  "with other work). Peak = the main process (each reading process holds one workbook at a time).", "",
+                  "| files | order lines merged | check inputs | merge | write | total | CPU | peak MB |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|",
+                  f"| {merge['files']} | {merge['orders']:,} | {merge['check inputs']:.2f} | {merge['merge']:.2f} "
+                  f"| {merge['write']:.2f} | {merge['total']:.2f} | {merge['cpu']:.1f} | {merge['peak_mb']:.0f} |"]
     if batch:
         one, two = batch[1]["batch"], batch[2]["batch"]
         lines += ["", "## batch", "",

@@ -40,9 +40,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from salesdeck.cli import author, batch, check, deck, excel, importing, metrics, preflight
+    from salesdeck.cli import author, batch, check, deck, excel, importing, metrics, preflight, team
 
-    for module in (author, check, importing, metrics, excel, deck, preflight, batch):
+    for module in (author, check, importing, metrics, excel, deck, preflight, batch, team):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -70,25 +70,36 @@ def _summary(results: list[JobResult]) -> str:
               help="Write a report of every file: .json or .csv.")
 @click.option("--pdf", is_flag=True, help="Also write a PDF of each deck (needs LibreOffice).")
 @click.option("--force", is_flag=True, help="Rebuild decks even when they are up to date.")
+@click.option("--merge", "merge", is_flag=True,
+              help="Merge the workbooks into OUTDIR/team.xlsx (as `salesdeck merge`) and build the team's deck(s) from it.")
 def batch(inputs: tuple[str, ...], outdir: Path, jobs: int | None, split_by: str | None, lang: str | None,
-          template: str | None, narrative: str | None, report: Path | None, pdf: bool, force: bool) -> None:
+          template: str | None, narrative: str | None, report: Path | None, pdf: bool, force: bool,
+          merge: bool) -> None:
     """Build the decks of many workbooks: INPUTS are files, folders or glob patterns.
 
     A workbook that fails never stops the others, even one that crashes its
     process. Decks already built from the same workbook, template, narrative
     folder and options are skipped unless --force. With --split-by, values
     that are not safe in a file name are made safe and get a short hash; the
-    report lists each value's deck. Ctrl-C or SIGTERM stops every worker at
-    once, prints what was finished and writes the report. Exit status: 0 all
-    built or up to date, 1 any failed, 2 usage errors (nothing to build, bad
-    option, an output that is an input), 130/143 stopped by Ctrl-C/SIGTERM.
+    report lists each value's deck. With --merge, the workbooks (a team's
+    reps) are first merged into one, which must succeed, and one team deck is
+    built (with --split-by region, one per region of the merged data).
+    Ctrl-C or SIGTERM stops every worker at once, prints what was finished
+    and writes the report. Exit status: 0 all built or up to date, 1 any
+    failed (with --merge: or the merge found problems), 2 usage errors
+    (nothing to build, bad option, an output that is an input; with --merge:
+    an input is not a workbook or given twice), 130/143 stopped by
+    Ctrl-C/SIGTERM.
     """
     if report is not None and report.suffix.lower() not in (".json", ".csv"):
         raise BatchUsageError(f"report {report.name}: expected a .json or .csv file name")
     options = BatchOptions(lang=lang, template=str(Path(template).resolve()) if template else None, split_by=split_by,
                            pdf=pdf, narrative=str(Path(narrative).resolve()) if narrative else None)
     progress = _Progress(sys.stderr if sys.stderr.isatty() else sys.stdout)
-    summary = run_batch(inputs, outdir, jobs=jobs, options=options, force=force, progress=progress, report=report)
+    if merge:
+        summary = _merged(inputs, outdir, jobs, options, force, progress, report)
+    else:
+        summary = run_batch(inputs, outdir, jobs=jobs, options=options, force=force, progress=progress, report=report)
     click.echo("")
     click.echo(_summary(summary.results))
     ok = sum(r.status == "ok" for r in summary.results)
@@ -101,6 +112,21 @@ def batch(inputs: tuple[str, ...], outdir: Path, jobs: int | None, split_by: str
     if summary.interrupted is not None:
         raise SystemExit(exit_status(summary.interrupted))
     raise SystemExit(0 if summary.ok else 1)
+
+
+def _merged(inputs, outdir: Path, jobs: int | None, options: BatchOptions, force: bool, progress, report):
+    """Merge, then build from the merged workbook; a failed merge ends the command with its exit code."""
+    from salesdeck.jobs.team import merge_then_build
+    from salesdeck.workbook.team import report as merge_report
+
+    def show(merged) -> None:
+        click.echo(merge_report.as_messages(merged), err=not merged.ok)
+
+    merged, summary = merge_then_build(inputs, outdir, jobs=jobs, options=options, force=force, progress=progress,
+                                       merged=show, report=report)
+    if summary is None:
+        raise SystemExit(merged.exit_code)
+    return summary
 
 
 COMMANDS: list = [batch]

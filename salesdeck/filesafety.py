@@ -27,7 +27,7 @@ from typing import Iterable, Iterator, Mapping, Union
 from salesdeck.atomic import ReadOnlyError, Snapshot, guard, is_read_only
 from salesdeck.errors import OutputError
 
-__all__ = ["OverwriteRefused", "BusyError", "same_file", "check_outputs", "locked_update", "hold", "lock_path",
+__all__ = ["OverwriteRefused", "BusyError", "same_file", "file_identity", "check_outputs", "locked_update", "hold", "lock_path",
            "DEFAULT_LOCK_WAIT"]
 
 DEFAULT_LOCK_WAIT = 30.0
@@ -51,7 +51,7 @@ class BusyError(OutputError):
 def same_file(a: PathLike, b: PathLike) -> bool:
     """One file on disk: the same inode when both exist (symlinks, hard links, any spelling), else the same
     resolved path."""
-    return _identity(Path(a)) == _identity(Path(b))
+    return file_identity(Path(a)) == file_identity(Path(b))
 
 
 def _expand(value) -> list[Path]:
@@ -83,23 +83,23 @@ def check_outputs(outputs: Mapping[str, PathLike | None], inputs: Inputs) -> Non
     for label, value in inputs.items():
         for path in _expand(value):
             if path.exists():
-                known.setdefault(_identity(path), (label, path))
+                known.setdefault(file_identity(path), (label, path))
     for label, path in wanted:
-        found = known.get(_identity(path))
+        found = known.get(file_identity(path))
         if found is not None:
             raise OverwriteRefused(f"{label} {path} is {found[0]} {found[1]} (the same file): salesdeck never "
                                    "writes over its inputs; nothing was written",
                                    hint="choose another output file name")
     taken: dict[object, str] = {}
     for label, path in wanted:
-        key = _identity(path)
+        key = file_identity(path)
         if key in taken:
             raise OverwriteRefused(f"{taken[key]} and {label} name the same file ({path}); nothing was written",
                                    hint="give each output its own file name")
         taken[key] = label
 
 
-def _identity(path: Path) -> object:
+def file_identity(path: PathLike) -> object:
     """What :func:`same_file` compares, as a key: the inode of a file that exists, else the resolved path."""
     try:
         info = os.stat(path)

@@ -238,7 +238,7 @@ def test_unknown_setting_is_a_warning_and_ignored():
 def test_tables_stacked_in_the_same_columns_end_where_the_next_begins():
     grids = _grids()
     plan = grids["计划"]
-    width = len(contract.TABLES["actions"].columns)
+    width = len(build.typed_columns(contract.TABLES["actions"]))
     actions = [row[:width] for row in plan]
     timeline = [row[width + 1:] for row in plan]
     grids["计划"] = [["下月行动计划"], *actions, [], ["改进时间表"], *timeline]

@@ -52,6 +52,9 @@ class Column:
     maximum: float | None = None
     aliases: tuple[str, ...] = ()
     width: int = 14
+    #: Filled by salesdeck, never typed by people: the template leaves it out, a written workbook
+    #: shows it only when a row has a value, and imports do not map source columns to it.
+    automatic: bool = False
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -271,6 +274,10 @@ SETTING_DEFAULTS: dict[str, tuple[object, str]] = {
 DEFAULT_STAGES = _CALC_DEFAULT_STAGES
 
 # ---------------------------------------------------------------- tables
+#: Where a row came from: the rep's workbook ``salesdeck merge`` took it from (kept through later merges).
+SOURCE = C("source", "来源文件", "Source file", "text", False, "由 salesdeck merge 填写:该行来自哪个工作簿",
+           "Filled in by salesdeck merge: the workbook the row came from", width=16, automatic=True)
+
 SETTINGS = Table(
     "settings", "设置", "Settings",
     (
@@ -318,6 +325,7 @@ TARGETS = Table(
           "New or existing customers; blank for both", choices=CUSTOMER_TYPES, width=12),
         C("target", "目标金额", "Target", "money", True, "目标销售额(元),不能为负", "Sales target (currency units), not negative",
           unit="元", minimum=0, width=14, aliases=("目标", "目标额", "target amount")),
+        SOURCE,
     ),
     "每行一个目标:月份 × 区域 × 销售代表 × 产品线", "One target per row: month x region x rep x product line",
 )
@@ -343,6 +351,7 @@ ORDERS = Table(
         C("quantity", "数量", "Quantity", "number", False, "数量", "Quantity", minimum=0, width=8, aliases=("qty",)),
         C("amount", "金额", "Amount", "money", True, "订单金额(元,含税);退货填负数", "Order amount (tax incl.); returns negative",
           unit="元", width=12, aliases=("订单金额", "销售额", "sales", "amount")),
+        SOURCE,
     ),
     "每行一笔订单;至少保留 13 个月历史以计算环比和同比", "One order per row; keep at least 13 months for MoM and YoY",
 )
@@ -368,6 +377,7 @@ PIPELINE = Table(
           width=11),
         C("lead_class", "线索等级", "Lead class", "choice", False, "A:3天内成交 B:一周内跟进 C:长期培育;留空自动计算",
           "A closes within 3 days, B within a week, C long-term; blank = computed", choices=LEAD_CLASSES, width=9),
+        SOURCE,
     ),
     "进行中的商机;阶段决定加权概率", "Open opportunities; the stage sets the weighting probability",
 )
@@ -384,6 +394,7 @@ ACTIVITIES = Table(
         C("quotes", "报价", "Quotes", "int", False, "报价次数", "Quotes sent", minimum=0, width=8),
         C("trials", "试用", "Trials", "int", False, "试用/样品次数", "Trials or samples", minimum=0, width=8),
         C("deals", "成交", "Deals", "int", False, "成交单数", "Deals won", minimum=0, width=8),
+        SOURCE,
     ),
     "每位销售每月的活动量(RAC:结果 = 活动 + 能力)", "Each rep's activity per month (Result = Activity + Capability)",
 )
@@ -398,6 +409,7 @@ RECEIVABLES = Table(
         C("due_date", "到期日", "Due date", "date", True, "约定付款日期", "Payment due date", width=11, aliases=("应收日期",)),
         C("paid_date", "回款日期", "Paid date", "date", False, "实际回款日期;未回款留空", "Date paid; blank if unpaid", width=11),
         C("paid_amount", "回款金额", "Paid amount", "money", False, "已回款金额(元)", "Amount received", unit="元", minimum=0, width=12),
+        SOURCE,
     ),
     "应收与回款;用于账龄和异常回款分析", "Invoices and payments, for aging and abnormal payers",
 )
@@ -413,6 +425,7 @@ COMPLAINTS = Table(
         C("status", "处理状态", "Status", "choice", True, "待处理/处理中/已解决", "Open, in progress or resolved",
           choices=CASE_STATUS, width=10, aliases=("状态",)),
         C("owner", "负责人", "Owner", "text", False, "跟进人", "Who handles it", width=10),
+        SOURCE,
     ),
     "客户投诉,按类别汇总成帕累托图", "Customer complaints, summarised by category (Pareto)",
 )
@@ -425,6 +438,7 @@ SATISFACTION = Table(
           minimum=0, maximum=5, width=10, aliases=("得分", "本期")),
         C("previous", "上期得分", "Previous", "number", False, "上期平均分(1–5 分)", "Last period's average score (1-5)",
           minimum=0, maximum=5, width=10, aliases=("上期",)),
+        SOURCE,
     ),
     "满意度按维度与上期对比", "Satisfaction by dimension vs last period",
 )
@@ -435,6 +449,7 @@ NPS = Table(
         C("date", "日期", "Date", "date", False, "调查日期", "Survey date", width=11),
         C("score", "推荐得分", "Score", "int", True, "愿意推荐的可能性 0–10", "Likelihood to recommend, 0-10",
           minimum=0, maximum=10, width=10, aliases=("NPS得分", "nps score", "评分")),
+        SOURCE,
     ),
     "NPS 调查答案(0–10)", "NPS answers (0-10)",
 )
@@ -450,6 +465,7 @@ RESOURCES = Table(
         C("priority", "优先级", "Priority", "choice", True, "高/中/低", "High, medium or low", choices=PRIORITIES, width=8),
         C("status", "状态", "Status", "choice", True, "未开始/进行中/已完成/已延期", "Not started, in progress, done or delayed",
           choices=TASK_STATUS, width=9),
+        SOURCE,
     ),
     "需要公司提供的支持:工具、跨部门协作、培训", "Support needed: tools, cross-department help, training",
 )
@@ -463,6 +479,7 @@ ACTIONS = Table(
         C("due_date", "截止日期", "Due date", "date", True, "完成日期", "Due date", width=11, aliases=("截止",)),
         C("status", "状态", "Status", "choice", True, "未开始/进行中/已完成/已延期", "Not started, in progress, done or delayed",
           choices=TASK_STATUS, width=9),
+        SOURCE,
     ),
     "下月重点客户行动", "Next month's key-account actions",
 )
@@ -477,6 +494,7 @@ TIMELINE = Table(
           width=18),
         C("status", "状态", "Status", "choice", True, "未开始/进行中/已完成/已延期", "Not started, in progress, done or delayed",
           choices=TASK_STATUS, width=9),
+        SOURCE,
     ),
     "专项改进时间表", "Improvement timeline with owners and dates",
 )
@@ -539,6 +557,10 @@ SHEETS: tuple[Sheet, ...] = (
           "Bonus metrics and commission tiers", aliases=("提成", "commission")),
     Sheet("products", "产品", "Products", (PRODUCTS,), "产品目录(可选)", "Product catalogue (optional)", optional=True),
 )
+
+#: Team-wide reference tables: the same in every rep's workbook, so a merge keeps one copy. Every
+#: other table holds rows that belong to someone; those tables have the automatic SOURCE column.
+SHARED_TABLES = ("settings", "stages", "holidays", "commission_metrics", "commission_tiers", "products")
 
 #: Every table by key, e.g. TABLES["orders"].
 TABLES: dict[str, Table] = {t.key: t for s in SHEETS for t in s.tables}

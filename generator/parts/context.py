@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import pandas as pd
@@ -19,6 +19,9 @@ from salesdeck.workbook.model import SalesWorkbook
 
 __all__ = ["Ctx"]
 
+#: Source files named in a slide's notes before the rest are counted.
+MAX_FILES_NAMED = 5
+
 
 @dataclass
 class Ctx:
@@ -27,6 +30,7 @@ class Ctx:
     m: Metrics
     lang: str
     text: Narrative
+    _source_files: dict[str, list[str]] = field(default_factory=dict, repr=False)  # table -> its rows' files
 
     @property
     def model(self) -> SalesWorkbook:
@@ -96,8 +100,12 @@ class Ctx:
               formulas: Iterable[str] = ()) -> str:
         """Speaker notes: source ranges (table, column), filters and formulas, one kind a line."""
         sep = "；" if self.lang == "zh" else "; "
+        sources = list(sources)
         ranges = [f"{self.model.where(t, c)} ({self.header(t, c)})" for t, c in sources]
         lines = [f"{self.label('note_source')}: {sep.join(ranges)}"]
+        files = self.source_files(t for t, _ in sources)
+        if files:
+            lines.append(f"{self.label('note_files')}: {files}")
         filters = [f for f in filters if f]
         if filters:
             lines.append(f"{self.label('note_filter')}: {sep.join(filters)}")
@@ -105,6 +113,21 @@ class Ctx:
         if formulas:
             lines.append(f"{self.label('note_formula')}: {sep.join(formulas)}")
         return "\n".join(lines)
+
+    def source_files(self, tables: Iterable[str]) -> str:
+        """The workbooks a merge took these tables' rows from (their source column), or "" when not merged."""
+        names: list[str] = []
+        for table in dict.fromkeys(tables):
+            if table not in self._source_files:
+                column = self.model.tables[table].get("source")
+                found = [] if column is None else sorted(str(v) for v in column.dropna().unique())
+                self._source_files[table] = found
+            names += [n for n in self._source_files[table] if n not in names]
+        if not names:
+            return ""
+        sep = "、" if self.lang == "zh" else ", "
+        shown = sep.join(names[:MAX_FILES_NAMED])
+        return shown if len(names) <= MAX_FILES_NAMED else f"{shown} {self.label('files_more').format(n=len(names))}"
 
     def month_filter(self, table: str, column: str, period: pd.Period | None = None) -> str:
         """E.g. "日期 在 2026-10"."""

@@ -56,6 +56,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "note_filter": ("筛选", "Filter"),
     "note_formula": ("公式", "Formula"),
     "note_previous_workbook": ("上月工作簿", "last month's workbook"),
+    "note_files": ("来源文件", "Source files"),
+    "files_more": ("等共 {n} 个", "and others, {n} files in all"),
     "in": ("在", "in"),
     "all_rows": ("取表中全部行", "all rows of the table"),
     "as_of": ("截至 {date}", "as of {date}"),

@@ -52,8 +52,13 @@ def _value(col: contract.Column, i: int, lang: str) -> object:
     return f"{col.header(lang)}{i + 1}"
 
 
+def typed_columns(table: contract.Table) -> list[contract.Column]:
+    """The columns a person fills in (not the automatic source column a merge adds)."""
+    return [c for c in table.columns if not c.automatic]
+
+
 def _rows(table: contract.Table, lang: str, n: int = 3) -> list[list]:
-    return [[_value(c, i, lang) for c in table.columns] for i in range(n)]
+    return [[_value(c, i, lang) for c in typed_columns(table)] for i in range(n)]
 
 
 def _special_rows(table: contract.Table, lang: str) -> list[list] | None:
@@ -72,7 +77,7 @@ def _special_rows(table: contract.Table, lang: str) -> list[list] | None:
             month = dt.date(2025, 9, 1)
             y, m = divmod(month.month - 1 + i // 2, 12)
             day = dt.date(month.year + y, m + 1, 5 + (i % 2) * 10)
-            vals = [_value(c, i, lang) for c in table.columns]
+            vals = [_value(c, i, lang) for c in typed_columns(table)]
             vals[0] = f"SO{i + 1:04d}"
             vals[1] = day
             vals[-1] = 10000.0 + 100 * i
@@ -100,12 +105,12 @@ def grids(lang: str = "zh") -> dict[str, list[list]]:
         cells: dict[tuple[int, int], object] = {}
         col = 0
         for table in sheet.tables:
-            for j, c in enumerate(table.columns):
+            for j, c in enumerate(typed_columns(table)):
                 cells[(0, col + j)] = c.header(lang)
             for i, row in enumerate(_special_rows(table, lang) or _rows(table, lang)):
                 for j, v in enumerate(row):
                     cells[(1 + i, col + j)] = v
-            col += len(table.columns) + 1
+            col += len(typed_columns(table)) + 1
         height = max(r for r, _ in cells) + 1
         width = max(c for _, c in cells) + 1
         out[sheet.name(lang)] = [[cells.get((r, c)) for c in range(width)] for r in range(height)]

@@ -29,7 +29,7 @@ def contract_markdown() -> str:
                 allowed = ", ".join(f"{c.zh}/{c.en}" for c in col.choices)
                 unit = f" ({col.unit})" if col.unit else ""
                 out.append(
-                    f"| {col.zh} | {col.en} | {'yes' if col.required else 'no'} | {_TYPE_NAMES[col.type]}{unit} "
+                    f"| {col.zh} | {col.en} | {'yes' if col.required else 'automatic' if col.automatic else 'no'} | {_TYPE_NAMES[col.type]}{unit} "
                     f"| {allowed} | {col.desc_zh}; {col.desc_en} |"
                 )
             out.append("")

@@ -167,7 +167,7 @@ def instruction_lines(lang: str) -> list[tuple[str, list[str]]]:
         for table in sheet.tables:
             lines.append(("table", [text("table", lang).format(name=table.title(lang), desc=table.description(lang))]))
             lines.append(("columns", list(text("columns", lang))))
-            for col in table.columns:
+            for col in (c for c in table.columns if not c.automatic):
                 lines.append(("column", [col.header(lang), text("yes" if col.required else "no", lang),
                                          type_name(col, lang), allowed_values(col, lang), col.description(lang)]))
     return lines

@@ -11,6 +11,7 @@ byte-identical for the same model.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import unicodedata
@@ -86,6 +87,17 @@ class _Placed:
         return self.first_col + len(self.table.columns) - 1
 
 
+def shown(sheet: contract.Sheet, tables: dict[str, pd.DataFrame] | None = None) -> contract.Sheet:
+    """``sheet`` without the automatic columns (a merge's source) that no row of ``tables`` fills."""
+    kept = []
+    for table in sheet.tables:
+        frame = (tables or {}).get(table.key)
+        columns = tuple(c for c in table.columns if not c.automatic or (
+            frame is not None and c.key in frame and frame[c.key].notna().any()))
+        kept.append(table if len(columns) == len(table.columns) else dataclasses.replace(table, columns=columns))
+    return dataclasses.replace(sheet, tables=tuple(kept))
+
+
 def layout(sheet: contract.Sheet, sizes: dict[str, int]) -> list[_Placed]:
     """Tables side by side from A1, one blank column between them."""
     placed, col = [], 0
@@ -127,6 +139,7 @@ class _Writer:
 
     # ------------------------------------------------------------ data sheets
     def _sheet(self, ws, sheet: contract.Sheet) -> cells.SheetRows:
+        sheet = shown(sheet, self.book.tables)
         columns = {t.key: self._columns(t) for t in sheet.tables}
         sizes = {key: (len(cols[0].values) if cols else 0) for key, cols in columns.items()}
         placed = layout(sheet, sizes)

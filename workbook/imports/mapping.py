@@ -174,6 +174,8 @@ def match_columns(table: str, headers: list[str], mapping: Mapping, *, filled: I
             continue
         if column.key in mapping.values:
             continue  # a fixed value was asked for
+        if column.automatic:
+            continue  # filled by salesdeck (a merge's source file), never guessed from a header
         spellings = field_spellings(table, column)
         hits = [i for i, h in enumerate(folded) if h and h in spellings and i not in matched.values()]
         if len(hits) == 1:
