@@ -28,3 +28,12 @@ def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.skip(f"real-world files not found beside the project ({REALDATA})")
     return REALDATA
+
+
+@pytest.fixture(scope="session")
+def sample_models() -> dict:
+    """The default sample (seed 7) as a model, in zh and en: generated once for every test that reads it."""
+    from salesdeck.workbook import contract
+    from salesdeck.workbook.author.sample import generate
+
+    return {lang: generate(seed=7, lang=lang) for lang in contract.LANGS}

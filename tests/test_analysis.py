@@ -269,8 +269,8 @@ def test_receivables_aging_buckets_and_abnormal_payers(en, en_model):
     end = pd.Timestamp("2026-10-31")
     over60 = outstanding[(outstanding > 0) & ((end - r["due_date"]).dt.days > 60)].sum()
     assert any(reads_money(word.rstrip(","), over60, "en") for word in s.subtitle.split())
-    for row in s.table.rows:
-        assert int(row[3]) >= 30 or "far later" in row[6]
+    for row in s.table.rows:  # longest and average are "—" for a slow payer with nothing open
+        assert (row[3] != "—" and int(row[3]) >= 30) or "far later" in row[6]
         assert row[4] == "—" or int(row[4]) <= int(row[3])  # the average never exceeds the longest
 
 

@@ -329,7 +329,7 @@ def sample(tmp_path_factory):
 
 
 def test_sample_region_attainment_tells_the_samples_story(sample):
-    from salesdeck.workbook.author import sample_data
+    from salesdeck.workbook.author.sample import names as sample_data
 
     _, done = sample
     table = next(t for t in done.tables if t.key == "attainment_region")

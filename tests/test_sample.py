@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from salesdeck.calc import aging_buckets, churn_flags
+from salesdeck.calc import churn_flags
 from salesdeck.cli import cli
 from salesdeck.workbook import contract
-from salesdeck.workbook.author import sample_data as D
+from salesdeck.workbook.author.sample import names as D
 from salesdeck.workbook.author.sample import generate, write_sample
 from tests import office as office_module
 
@@ -23,13 +23,13 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def zh():
-    return generate(seed=7, lang="zh")
+def zh(sample_models):
+    return sample_models["zh"]
 
 
 @pytest.fixture(scope="module")
-def en():
-    return generate(seed=7, lang="en")
+def en(sample_models):
+    return sample_models["en"]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_settings_describe_the_report(zh, en):
     next_targets = zh.targets.loc[zh.targets["month"] == NEXT, "target"].sum()
     report_targets = zh.targets.loc[zh.targets["month"] == REPORT, "target"].sum()
     assert zh.settings.next_month_target == next_targets
-    assert 1.0 < next_targets / report_targets < 1.1
+    assert 1.0 < next_targets / report_targets < 1.5, "November: more working days than October, a stronger season"
     assert zh.settings.new_avg_order > 0
 
 
@@ -110,17 +110,20 @@ def test_pipeline_uses_the_stage_table(zh, en):
     for book, lang in ((zh, 0), (en, 1)):
         names = {s[lang] for s in contract.DEFAULT_STAGES}
         assert set(book.pipeline["stage"]) == names
-        assert 60 <= (book.pipeline["category"] == "open").sum() <= 120
+        assert 60 <= (book.pipeline["category"] == "open").sum() <= 150
     assert zh.pipeline["lead_class"].isna().any() and zh.pipeline["lead_class"].notna().any()
     closes = zh.pipeline["expected_close"]
-    assert closes.min() >= REPORT - pd.Timedelta(days=31) and closes.max() <= NEXT + pd.Timedelta(days=45)
+    assert closes.min() >= REPORT and closes.max() <= NEXT + pd.Timedelta(days=75)
+    closed = zh.pipeline[zh.pipeline["category"] != "open"]
+    assert (closed["expected_close"].dt.to_period("M") == REPORT.to_period("M")).all()
 
 
 def test_activity_funnel_narrows_and_the_lagging_region_visits_less(zh):
     act = zh.activities
     stages = ["calls", "visits", "effective_visits", "proposals", "quotes", "trials", "deals"]
     values = act[stages].to_numpy()
-    assert (np.diff(values, axis=1) < 0).all()
+    assert (np.diff(values, axis=1) <= 0).all()
+    assert (np.diff(act.groupby("month")[stages].sum().to_numpy(), axis=1) < 0).all()
     report = act[act["month"] == REPORT].groupby("region")["visits"].mean()
     assert report["西南"] == report.min()
     assert set(act["month"]) >= {REPORT, REPORT - pd.offsets.MonthBegin(1)}
@@ -128,19 +131,21 @@ def test_activity_funnel_narrows_and_the_lagging_region_visits_less(zh):
 
 def test_receivables_fill_every_aging_bucket(zh):
     rec = zh.receivables
+    end = pd.Timestamp("2026-10-31")
     unpaid = rec[rec["paid_date"].isna()]
-    buckets = set(aging_buckets(unpaid["due_date"], None, "2026-10-31"))
-    assert {"current", "1-30", "31-60", "61-90", "90+"} <= buckets
+    days = (end - unpaid["due_date"]).dt.days
+    buckets = pd.cut(days, [-10_000, 0, 30, 60, 90, 10_000], labels=["current", "1-30", "31-60", "61-90", "90+"])
+    assert set(buckets) == {"current", "1-30", "31-60", "61-90", "90+"}
     late = rec[rec["paid_date"] > rec["due_date"] + pd.Timedelta(days=30)]
-    assert late["customer"].value_counts().iloc[:3].min() >= 3, "habitual late payers"
-    assert 90 <= len(rec) <= 110
+    assert late["customer"].nunique() >= 2, "habitual late payers"
+    assert rec["invoice"].is_unique and 500 <= len(rec) <= 2000
 
 
 def test_feedback_plans_and_commission(zh):
     counts = zh.complaints["category"].value_counts()
     assert counts.iloc[0] >= 3 * counts.iloc[-1], "unequal categories make a Pareto"
     assert len(zh.satisfaction) == 6 and zh.satisfaction["previous"].notna().all()
-    assert zh.nps["score"].between(0, 10).all() and 100 <= len(zh.nps) <= 200
+    assert zh.nps["score"].between(0, 10).all() and 30 <= len(zh.nps) <= 60
     assert set(zh.resources["type"]) == {c.key for c in contract.RESOURCE_TYPES}
     assert set(zh.timeline["milestone"]) == {"11月10日检查进度;11月20日复盘"}
     assert zh.commission_metrics["weight"].sum() == pytest.approx(1.0)

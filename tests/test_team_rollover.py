@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from salesdeck.cli import cli
+from salesdeck.workbook import contract
 from salesdeck.workbook.read.reader import read_workbook
 from tests.team import deck_content, header_columns, slide_titles
 
@@ -38,7 +39,9 @@ def rolled(tmp_path_factory):
     for row in (lost, still_open):
         pipe.cell(row, cols["预计成交日期"]).value = dt.date(2025, 6, 15)
     book.save(workbook)
-    deals = {"lost": pipe.cell(lost, 1).value, "open": pipe.cell(still_open, 1).value}
+    open_stages = {zh for zh, _, _, category in contract.DEFAULT_STAGES if category == "open"}
+    deals = {"lost": pipe.cell(lost, 1).value, "open": pipe.cell(still_open, 1).value,
+             "open_count": sum(stage in open_stages for stage in stages.values())}
     before = hashlib.sha256(workbook.read_bytes()).hexdigest()
     nxt = folder / "2026-11.xlsx"
     result = run("next-month", workbook, "-o", nxt)
@@ -48,10 +51,10 @@ def rolled(tmp_path_factory):
 
 
 def test_next_month_passes_check_and_reports_the_next_month(rolled):
-    _, nxt, _, new, result, _ = rolled
+    _, nxt, _, new, result, deals = rolled
     assert run("check", nxt).exit_code == 0
     assert new.settings.month == dt.date(2026, 11, 1)
-    assert result.stdout.startswith("2026-10 -> 2026-11: carried 88 open deals, 7 actions")
+    assert result.stdout.startswith(f"2026-10 -> 2026-11: carried {deals['open_count']} open deals, 7 actions")
 
 
 def test_no_open_deal_is_dropped_and_each_is_unchanged(rolled):
@@ -59,7 +62,7 @@ def test_no_open_deal_is_dropped_and_each_is_unchanged(rolled):
     columns = ["opportunity_id", "opportunity", "customer", "rep", "stage", "probability", "amount", "expected_close"]
     open_before = old.pipeline[old.pipeline["category"] == "open"][columns]
     carried = new.pipeline[new.pipeline["opportunity_id"].isin(open_before["opportunity_id"])][columns]
-    assert len(open_before) == 88
+    assert len(open_before) == deals["open_count"]  # the open stages counted on the sheet
     pd.testing.assert_frame_equal(carried.reset_index(drop=True), open_before.reset_index(drop=True))
     assert deals["open"] in set(new.pipeline["opportunity_id"])  # past due and still open: carried
 

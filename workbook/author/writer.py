@@ -28,7 +28,7 @@ from salesdeck.ooxml import cells
 from salesdeck.ooxml.xml import excel_serial
 from salesdeck.workbook import contract, model
 from salesdeck.workbook.author import instructions
-from salesdeck.workbook.author import sample_data as D
+from salesdeck.workbook.author.holidays import HOLIDAYS_2026
 
 MAX_ROW = 1_048_576
 #: Validation and formats reach at least this far, so rows typed below still get drop-downs.
@@ -69,7 +69,7 @@ def write_workbook(book: model.SalesWorkbook | None, path: str | os.PathLike, la
 def _template_model(lang: str) -> model.SalesWorkbook:
     """Blank input tables, default settings and stages, this year's holidays."""
     holidays = pd.DataFrame([{"date": pd.Timestamp(d), "kind": kind, "note": (zh, en)[lang != "zh"]}
-                             for d, kind, zh, en in D.HOLIDAYS_2026])
+                             for d, kind, zh, en in HOLIDAYS_2026])
     tables = {"holidays": model.conform("holidays", holidays)}
     return model.SalesWorkbook(settings=model.Settings(language=lang), tables=tables)
 
