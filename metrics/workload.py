@@ -4,8 +4,10 @@ Rules (one funnel: the same activity records give the deal counts and the ratios
 
 - A = the rep's target for next month (the rep split of :mod:`.plan`).
 - Existing business C = B1 won deals expected to close next month + B2 the
-  rep's average monthly renewal sales over the last 3 months + B3 open deals
-  expected to close next month, weighted by stage probability.
+  rep's average monthly renewal sales over the last 3 months, times the
+  season (the company's sales in next month's month last year / its average
+  month over the same 3 months last year; 1 without last year's orders) + B3
+  open deals expected to close next month, weighted by stage probability.
 - Gap D = max(A - C, 0): what new business must bring.
 - E = the average new-business order: Settings' 新客户平均单额 when filled,
   else the rep's new-business sales / new-business orders over the last 6
@@ -31,14 +33,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from salesdeck.metrics.orders import months_of, order_ids
+from salesdeck.metrics.orders import monthly_sales, months_of, order_ids
 from salesdeck.metrics.plan import rep_plan
 from salesdeck.metrics.sufficiency import enough_cases
 
 if TYPE_CHECKING:
     from salesdeck.metrics.book import Metrics
 
-__all__ = ["HISTORY_MONTHS", "CAPACITY_FACTOR", "new_order_value", "workload"]
+__all__ = ["HISTORY_MONTHS", "CAPACITY_FACTOR", "new_order_value", "season", "workload"]
 
 #: Ratios and the best month come from this many months of activity, ending with the report month.
 HISTORY_MONTHS = 6
@@ -76,6 +78,16 @@ def new_order_value(m: "Metrics", rep: str | None) -> tuple[float | None, str]:
     return value, "all_orders"
 
 
+def season(m: "Metrics") -> float:
+    """Next month against the last 3 months, as last year went (see the module docstring); 1 without data."""
+    ago = [m.month - 12 - k for k in range(REPEAT_MONTHS)]
+    sales = monthly_sales(m.history_in(*ago, m.next_month - 12))
+    base = sales.reindex(ago).fillna(0.0)
+    if (base <= 0).any() or (m.next_month - 12) not in sales.index:
+        return 1.0
+    return float(sales[m.next_month - 12] / base.mean())
+
+
 def _ratios(acts: pd.DataFrame, settings) -> tuple[float, float, float] | None:
     """(proposals per deal, visits per deal, calls per visit) from activity rows; None from fewer than 5 deals."""
     sums = acts[["deals", "proposals", "visits", "calls"]].sum()
@@ -101,6 +113,7 @@ def workload(m: "Metrics") -> pd.DataFrame | None:
     closing = deals[months_of(deals["expected_close"]) == m.next_month]
     recent = m.history_in(*pd.period_range(m.month - (REPEAT_MONTHS - 1), m.month, freq="M"))
     renewals = recent[recent["deal_type"] == "renewal"]
+    seasonal = season(m)
     team_ratios = _ratios(acts, s)
     fallback = (s.ratio_proposal_order, s.success_ratio * s.visits_per_prospect, s.ratio_call_visit)
     monthly_visits = acts.groupby(["rep", months_of(acts["month"])])["visits"].sum()
@@ -112,7 +125,7 @@ def workload(m: "Metrics") -> pd.DataFrame | None:
         won = float(mine.loc[mine["category"] == "won", "amount"].sum())
         live = mine[mine["category"] == "open"]
         weighted = float((live["amount"] * live["probability"]).sum())
-        repeat = max(float(renewals.loc[renewals[key] == value, "amount"].sum()) / REPEAT_MONTHS, 0.0)
+        repeat = max(float(renewals.loc[renewals[key] == value, "amount"].sum()) / REPEAT_MONTHS, 0.0) * seasonal
         existing = won + repeat + weighted
         gap = max(p["target"] - existing, 0.0)
         e, e_basis = new_order_value(m, rep)
@@ -127,6 +140,7 @@ def workload(m: "Metrics") -> pd.DataFrame | None:
         best = float(best.max()) if best is not None and len(best) and best.max() > 0 else None
         rows.append({
             "rep": rep, "region": p["region"], "target": float(p["target"]), "won_closing": won, "repeat": repeat,
+            "season": seasonal,
             "weighted_closing": weighted, "existing": existing, "gap": gap, "new_order_value": e,
             "new_order_basis": e_basis, "new_deals": new_deals, "proposals_per_deal": per_deal_proposals,
             "visits_per_deal": per_deal_visits, "calls_per_visit": per_visit_calls, "ratio_basis": basis,

@@ -207,3 +207,14 @@ def test_money_in_one_table_column_has_one_unit():
 
     fmt = money_column([3_233_000, 9_758, 16_954_000])
     assert [fmt(v) for v in (3_233_000, 9_758, 16_954_000)] == ["323.30万", "0.98万", "1,695.40万"]
+
+
+def test_renewals_carry_last_years_season_into_next_month():
+    """B2 is scaled by last year's November against its August-October: 30,000 / 20,000 = 1.5."""
+    orders = [order(i, D(2025, m, 10), 20000.0, customer="去年") for i, m in enumerate((8, 9, 10))]
+    orders.append(order(9, D(2025, 11, 10), 30000.0, customer="去年"))
+    orders += [order(20 + i, D(2026, m, 10), 10000.0) for i, m in enumerate((8, 9, 10))]
+    targets = [{"month": D(2026, 11, 1), "region": "华东", "rep": "王磊", "target": 100000.0}]
+    w = Metrics(book(orders=orders, targets=targets)).workload.set_index("rep").loc["王磊"]
+    assert w["season"] == pytest.approx(1.5)
+    assert w["repeat"] == pytest.approx(10000 * 1.5)  # 30,000 of renewals over the last 3 months, a month x 1.5

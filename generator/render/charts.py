@@ -316,7 +316,8 @@ def _axes(chart, spec: ChartSpec, horizontal: bool, value_labels: bool = True, f
     value_axis.has_major_gridlines = True
     value_axis.major_gridlines.format.line.color.rgb = GRID
     value_axis.format.line.fill.background()
-    value_axis.tick_labels.number_format = _axis_format(spec.number_format)
+    # from zero the ticks are round (0, 50, 100); a scale that starts elsewhere may tick at 2.5, 3.0, 3.5
+    value_axis.tick_labels.number_format = _axis_format(spec.number_format) if from_zero else spec.number_format
     value_axis.tick_labels.number_format_is_linked = False
     if not value_labels:
         value_axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
