@@ -182,7 +182,7 @@ def SD_SPLIT(total, weights, unit=1):
 @excel_errors
 def SD_PERIOD_SPLIT(total, month, period="xun", holidays=None, extra_workdays=None, unit=1, lang="zh"):
     """Split a month's target over 旬, weeks or days by working days (Mon-Fri minus holidays plus make-up days). Rows: label, start, end, working days, target."""
-    table = period_split(total, month, period, holidays, extra_workdays, unit, lang)
+    table = period_split(total, month, period, holidays, extra_workdays, unit, lang or "zh")
     return [[row.label, row.start, row.end, int(row.working_days), float(row.target)]
             for row in table.itertuples(index=False)]
 
@@ -240,7 +240,7 @@ def SD_GAP_PLAN(target, open_orders, repeat_orders, weighted_forecast, new_avg_o
     """Gap plan (循后计划): C=B1+B2+B3, D=MAX(A-C,0), F=ROUNDUP(D/E), H=ROUNDUP(F*G), J=ROUNDUP(H*I), visits per working day=J/days. Two columns: label, value."""
     plan = gap_plan(target, open_orders, repeat_orders, weighted_forecast, new_avg_order, success_ratio,
                     visits_per_success, working_days)
-    return [[label, value] for label, value in gap_plan_rows(plan, lang)]
+    return [[label, value] for label, value in gap_plan_rows(plan, lang or "zh")]
 
 
 # ---------------------------------------------------------------- pipeline
@@ -281,11 +281,11 @@ def SD_COVERAGE(open_pipeline, target, closed=0):
 @arg("stage_table", **RANGE, doc=STAGE_TABLE_DOC)
 @arg("commit_min", **VALUE, doc="Commit from this probability (default 80%).")
 @arg("best_case_min", **VALUE, doc="Best case from this probability (default 60%).")
-@arg("lang", **VALUE, doc='"en" (default) or "zh" (已成交/承诺/最佳情况/管道/输单).')
+@arg("lang", **VALUE, doc='Labels: "zh" (default: 已成交/承诺/最佳情况/管道/输单) or "en".')
 @excel_errors
-def SD_FORECAST_CATEGORY(stages_or_probs, stage_table=None, commit_min=0.8, best_case_min=0.6, lang="en"):
+def SD_FORECAST_CATEGORY(stages_or_probs, stage_table=None, commit_min=0.8, best_case_min=0.6, lang="zh"):
     """Forecast category per deal: closed (won), commit (>= commit_min), best case (>= best_case_min), pipeline, lost."""
-    return _excel(forecast_category(stages_or_probs, stage_table, commit_min, best_case_min, lang))
+    return _excel(forecast_category(stages_or_probs, stage_table, commit_min, best_case_min, lang or "zh"))
 
 
 @func(category=CATEGORY, volatile=True)
@@ -335,11 +335,11 @@ def SD_ATTAINMENT(actual, target):
 @func(category=CATEGORY)
 @arg("attainment", **RANGE, doc="Attainment(s), e.g. 112%.")
 @arg("bands", **RANGE, doc="Optional: {red below, green from}, default {80%, 100%}.")
-@arg("lang", **VALUE, doc='"en" (red/amber/green, default) or "zh" (红/黄/绿).')
+@arg("lang", **VALUE, doc='Labels: "zh" (default: 红/黄/绿) or "en" (red/amber/green).')
 @excel_errors
-def SD_RAG(attainment, bands=None, lang="en"):
+def SD_RAG(attainment, bands=None, lang="zh"):
     """Red/amber/green: below the first band red, below the second amber, else green (bands default 80% and 100%)."""
-    return _excel(rag(attainment, bands, lang))
+    return _excel(rag(attainment, bands, lang or "zh"))
 
 
 @func(category=CATEGORY)

@@ -3,54 +3,46 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
 
 from salesdeck.jobs.batch import BatchOptions, BatchUsageError, JobResult, run_batch, write_report
 from salesdeck.stopping import exit_status
-from salesdeck.workbook.read.report import display_width, pad
+from salesdeck.texttable import text_table
 
 STATUS = {"ok": "ok", "failed": "FAILED", "skipped": "skipped", "interrupted": "stopped"}
 
 
 class _Progress:
-    """A bar redrawn in place on a terminal; one plain line per file otherwise."""
+    """click's progress bar on a terminal; one plain line per file otherwise (a log, a CI run)."""
 
     def __init__(self, stream) -> None:
         self.stream = stream
         self.tty = stream.isatty()
-        self.started = time.monotonic()
         self.failed = 0
+        self.bar = None
 
     def __call__(self, result: JobResult, done: int, total: int) -> None:
         self.failed += result.status == "failed"
-        elapsed = time.monotonic() - self.started
-        if self.tty:
-            remaining = elapsed / done * (total - done) if done else 0
-            width = 24
-            filled = int(width * done / total) if total else width
-            line = (f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} done, {self.failed} failed, "
-                    f"{elapsed:.0f}s elapsed, ~{remaining:.0f}s left ")
-            self.stream.write(line)
-            if done == total:
-                self.stream.write("\n")
-            self.stream.flush()
-        else:
+        if not self.tty:
             target = ", ".join(result.outputs) if result.outputs else result.error
             self.stream.write(f"[{done}/{total}] {STATUS[result.status]:<7} {result.file} -> {target} "
                               f"({result.seconds:.1f} s)\n")
             self.stream.flush()
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="decks", file=self.stream, show_pos=True, show_eta=True,
+                                         item_show_func=lambda _: f"{self.failed} failed" if self.failed else None)
+            self.bar.__enter__()
+        self.bar.update(1, current_item=result)
+        if done == total:
+            self.bar.__exit__(None, None, None)
 
 
 def _summary(results: list[JobResult]) -> str:
-    rows = [("file", "status", "decks", "seconds", "problem")]
-    for r in results:
-        rows.append((Path(r.file).name, STATUS[r.status], str(len(r.outputs)), f"{r.seconds:.1f}", r.error))
-    widths = [max(display_width(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(pad(cell, widths[i]) if i < 4 else cell for i, cell in enumerate(row)).rstrip() for row in rows]
-    return "\n".join(lines)
+    rows = [(Path(r.file).name, STATUS[r.status], str(len(r.outputs)), f"{r.seconds:.1f}", r.error) for r in results]
+    return text_table(rows, ("file", "status", "decks", "seconds", "problem"))
 
 
 @click.command("batch")

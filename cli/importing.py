@@ -63,11 +63,9 @@ def _preview(rows: list[dict], table: str) -> str:
             return f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}"
         return str(v)
 
-    from salesdeck.workbook.read.report import display_width, pad
+    from salesdeck.texttable import text_table
 
-    table = [keys] + [[text(r.get(k), k) for k in keys] for r in rows]
-    widths = [max(display_width(row[i]) for row in table) for i in range(len(keys))]
-    return "\n".join("  ".join(pad(c, widths[i]) for i, c in enumerate(row)).rstrip() for row in table)
+    return text_table([[text(r.get(k), k) for k in keys] for r in rows], keys)
 
 
 @click.command("import")

@@ -8,9 +8,19 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from salesdeck.workbook import contract
-from salesdeck.workbook.read.tables import find_all_header_rows, find_header_row, find_tables
+from salesdeck.workbook.read.tables import find_tables
 
 STORE_HEADERS = ["Store", "Employees", "Manager"]
+
+
+def find_header_row(grid, headers):
+    """The first table with these headers, top to bottom (None when there is none)."""
+    found = find_tables(grid, headers)
+    return min(found, key=lambda f: (f.header_index, f.first_column)) if found else None
+
+
+def find_all_header_rows(grid, headers):
+    return sorted(find_tables(grid, headers), key=lambda f: (f.header_index, f.first_column))
 
 
 def _grid(path, sheet):

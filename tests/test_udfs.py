@@ -178,9 +178,10 @@ def test_weighted_pipeline_and_coverage():
 
 
 def test_forecast_category_and_lead_class():
-    assert udfs.SD_FORECAST_CATEGORY([["Won"], [0.85], ["合同条款谈判"], [0.3], ["输单"]], None, None, None, None) == [
+    # labels in Chinese unless asked otherwise, like every SD_* function (Excel passes None for an omitted argument)
+    assert udfs.SD_FORECAST_CATEGORY([["Won"], [0.85], ["合同条款谈判"], [0.3], ["输单"]], None, None, None, "en") == [
         ["closed"], ["commit"], ["best case"], ["pipeline"], ["lost"]]
-    assert udfs.SD_FORECAST_CATEGORY([[0.85, 1]], lang="zh") == [["承诺", "已成交"]]
+    assert udfs.SD_FORECAST_CATEGORY([[0.85, 1]], None, None, None, None) == [["承诺", "已成交"]]
     as_of = dt.datetime(2026, 10, 1)
     closes = [[dt.datetime(2026, 10, 2)], [dt.datetime(2026, 10, 6)], [dt.datetime(2026, 11, 1)]]
     assert udfs.SD_LEAD_CLASS(closes, as_of) == [["A"], ["B"], ["C"]]
@@ -205,9 +206,9 @@ def test_attainment_and_rag_shapes():
     assert udfs.SD_ATTAINMENT([[112], [90]], [[100], [100]]) == [[1.12], [0.9]]
     assert udfs.SD_ATTAINMENT([[112, 90]], 100) == [[1.12, 0.9]]
     assert_error(udfs.SD_ATTAINMENT([[112], [90]], [[100], [0]]), "#NUM!", "^target: 0 at row 2 must be above 0")
-    assert udfs.SD_RAG([[0.75], [0.9], [1.1]], None, None) == [["red"], ["amber"], ["green"]]
-    assert udfs.SD_RAG([[0.75, 1.1]], [[0.8, 1.0]], "zh") == [["红", "绿"]]
-    assert udfs.SD_RAG(0.95) == "amber"
+    assert udfs.SD_RAG([[0.75], [0.9], [1.1]], None, "en") == [["red"], ["amber"], ["green"]]
+    assert udfs.SD_RAG([[0.75, 1.1]], [[0.8, 1.0]], None) == [["红", "绿"]]
+    assert udfs.SD_RAG(0.95) == "黄"
 
 
 def test_churn_shapes():

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pptx.dml.color import RGBColor
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 from pptx.text.text import TextFrame
@@ -26,7 +26,7 @@ from pptx.util import Emu, Pt
 from salesdeck.generator.render.style import Style
 from salesdeck.ooxml.xml import clean
 
-__all__ = ["Fitted", "Line", "write_lines", "align_of", "fit_text", "font_file", "line_height", "set_ea", "set_font", "text_width", "wrap",
+__all__ = ["Fitted", "Line", "write_lines", "fit_text", "font_file", "line_height", "set_ea", "set_font", "text_width", "wrap",
            "write_paragraphs"]
 
 EMU_PER_PT = 12700
@@ -363,8 +363,3 @@ def write_paragraphs(frame, paragraphs: list[str], style: Style, pt: float, *, b
                      color: RGBColor | None = None, theme_color=None, **layout) -> None:
     """``write_lines`` with one look for every paragraph."""
     write_lines(frame, [Line(text, pt, bold, color, theme_color) for text in paragraphs], style, **layout)
-
-
-def align_of(code: str):
-    """'l' / 'r' / 'c' to a paragraph alignment."""
-    return {"l": PP_ALIGN.LEFT, "r": PP_ALIGN.RIGHT, "c": PP_ALIGN.CENTER}.get(code, PP_ALIGN.LEFT)

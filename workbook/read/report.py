@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
+
+from wcwidth import wcswidth
 
 from salesdeck.errors import Issue
+from salesdeck.texttable import text_table
 from salesdeck.workbook import contract
 from salesdeck.workbook.read.reader import CheckResult
 
@@ -36,13 +38,7 @@ def as_text(result: CheckResult) -> str:
     """A table of issues, one summary line per table, then the verdict."""
     lines: list[str] = []
     if result.issues:
-        rows = [COLUMNS] + [_row(i) for i in result.issues]
-        widths = [max(display_width(r[k]) for r in rows) for k in range(len(COLUMNS) - 1)]
-        for n, row in enumerate(rows):
-            cells = [pad(row[k], widths[k]) for k in range(len(COLUMNS) - 1)] + [row[-1]]
-            lines.append("  ".join(cells).rstrip())
-            if n == 0:
-                lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 18)
+        lines.append(text_table([_row(i) for i in result.issues], COLUMNS, underline=True))
         lines.append("")
     for key, rows in _ordered_tables(result):
         errs, warns = _table_counts(result, key)
@@ -66,7 +62,7 @@ def _row(issue: Issue) -> tuple[str, ...]:
 
 def _clip(text: str) -> str:
     text = text.replace("\n", " ")
-    return text if display_width(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+    return text if wcswidth(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
 def _ordered_tables(result: CheckResult):
@@ -109,12 +105,3 @@ def _table_counts(result: CheckResult, key: str) -> tuple[int, int]:
         else:
             warns += 1
     return errs, warns
-
-
-def display_width(text: str) -> int:
-    """Terminal columns a string takes (CJK characters count 2)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))

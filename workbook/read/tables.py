@@ -145,46 +145,23 @@ def spellings_of(table: contract.Table) -> dict[str, set[str]]:
     return {c.key: {contract.normalize_header(h) for h in c.headers()} for c in table.columns}
 
 
-def default_min_matches(table: contract.Table) -> int:
-    return min(2, len(table.columns))
+def find_tables(grid: Grid, table: contract.Table | Sequence[str] | Mapping[str, Iterable[str]],
+                min_matches: int | None = None, rows: Sequence[int] | None = None) -> list[FoundTable]:
+    """Every occurrence of a table in ``grid`` (best match first, then top to bottom, then left to right).
 
-
-def find_header_row(grid: Grid, wanted_headers: Sequence[str] | Mapping[str, Iterable[str]],
-                    min_matches: int | None = None, *, start: int = 0) -> FoundTable | None:
-    """The first table whose header row matches ``wanted_headers``, or None.
-
-    ``wanted_headers`` is a list of header texts (keys are the texts) or a
-    mapping key -> spellings. At least ``min_matches`` (default: all of them
-    for a list of up to 2, otherwise 2) must be found in one row.
+    ``table`` is a contract table, or any header texts: a list (the keys are the texts) or a mapping
+    key -> spellings. At least ``min_matches`` headers must be found in one row (default: 2, or all of
+    them when there are fewer). ``rows`` limits the header search to these grid rows (see
+    ``header_like_rows``).
     """
-    spellings = _spellings(wanted_headers)
-    if min_matches is None:
-        min_matches = min(2, len(spellings))
-    for found in _scan(grid, spellings, min_matches, start):
-        return found
-    return None
-
-
-def find_tables(grid: Grid, table: contract.Table, min_matches: int | None = None,
-                rows: Sequence[int] | None = None) -> list[FoundTable]:
-    """Every occurrence of a contract table in ``grid`` (best match first, then top to bottom).
-
-    ``rows`` limits the header search to these grid rows (see ``header_like_rows``).
-    """
-    spellings = spellings_of(table)
-    anchor = next((c.key for c in table.columns if c.required), table.columns[0].key)
-    found = list(_scan(grid, spellings, min_matches or default_min_matches(table), 0, anchor=anchor, every=True,
+    if isinstance(table, contract.Table):
+        spellings = spellings_of(table)
+        anchor = next((c.key for c in table.columns if c.required), table.columns[0].key)
+    else:
+        spellings, anchor = _spellings(table), None
+    found = list(_scan(grid, spellings, min_matches or min(2, len(spellings)), 0, anchor=anchor, every=True,
                        rows=rows))
     return sorted(found, key=lambda f: (-len(f.columns), f.header_index, f.first_column))
-
-
-def find_all_header_rows(grid: Grid, wanted_headers: Sequence[str] | Mapping[str, Iterable[str]],
-                         min_matches: int | None = None) -> list[FoundTable]:
-    """Every table (stacked or side by side) whose header matches ``wanted_headers``."""
-    spellings = _spellings(wanted_headers)
-    if min_matches is None:
-        min_matches = min(2, len(spellings))
-    return list(_scan(grid, spellings, min_matches, 0, every=True))
 
 
 def _spellings(wanted: Sequence[str] | Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
