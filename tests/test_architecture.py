@@ -107,3 +107,17 @@ def test_no_module_is_too_long():
     long = [f"{p.relative_to(ROOT)} ({n} lines)" for folder in ALLOWED for p in _sources(folder)
             if str(p.relative_to(ROOT)) not in data_tables and (n := len(p.read_text(encoding="utf-8").splitlines())) > 500]
     assert long == []
+
+
+def test_no_merge_conflict_is_left_in_a_file():
+    markers = ("<" * 7 + " ", ">" * 7 + " ")
+    offenders = []
+    for path in sorted(ROOT.rglob("*")):
+        parts = path.relative_to(ROOT).parts
+        if not path.is_file() or parts[0] in (".git", ".venv", "benchmarks") or path.suffix not in (
+                ".py", ".md", ".toml", ".j2", ".cfg", ".txt", ".yml", ".yaml") and path.name != "Makefile":
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if any(line.startswith(markers) for line in text.splitlines()):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
