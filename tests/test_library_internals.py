@@ -74,3 +74,28 @@ def test_compiled_xpaths_find_what_lxml_finds(expression):
     element = slide._element
     expected = pptx_internals._ORIGINAL_XPATH(element, expression)
     assert expected and pptx_internals.compiled_xpath(expression)(element) == expected
+
+
+def test_python_pptx_still_exposes_the_xml_elements_the_renderer_edits():
+    """The renderer reaches the XML through python-pptx's element attributes (its documented way to edit
+    XML the API does not cover); each must still be there."""
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    box = slide.shapes.add_textbox(Inches(1), Inches(1), Inches(2), Inches(1))
+    run = box.text_frame.paragraphs[0].add_run()
+    table = slide.shapes.add_table(2, 2, Inches(1), Inches(2), Inches(4), Inches(1)).table
+    data = CategoryChartData()
+    data.categories = ["a", "b"]
+    data.add_series("s", (1, 2))
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(1), Inches(3), Inches(4), Inches(3),
+                                   data).chart
+    series = chart.plots[0].series[0]
+    for owner, name in ((slide.shapes.title, "_element"), (prs.slide_layouts[0], "_element"), (box.text_frame, "_txBody"),
+                        (run.font, "_rPr"), (box.text_frame.paragraphs[0], "_p"), (table, "_tbl"),
+                        (chart, "_chartSpace"), (series, "_element"), (chart.chart_title, "_title"),
+                        (series.points[0].data_label, "_get_or_add_dLbl")):
+        assert hasattr(owner, name), f"python-pptx {type(owner).__name__} has no {name}"
