@@ -65,15 +65,14 @@ def churn(m: "Metrics") -> Churn:
     before = [m.month - k for k in range(QUIET_MONTHS + REGULAR_MONTHS - 1, QUIET_MONTHS - 1, -1)]
     window = m.history_in(*before, *recent)
     frame = window.assign(period=months_of(window["date"]))
-    grid = frame.pivot_table(index="customer", columns="period", values="amount", aggfunc="sum", fill_value=0.0)
+    by_month = frame.groupby(["customer", "period"])["amount"].agg(["sum", "size"])
     months = before + [p for p in recent if p not in before]
-    grid = grid.reindex(columns=months, fill_value=0.0)
+    grid = by_month["sum"].unstack(fill_value=0.0).reindex(columns=months, fill_value=0.0)
     monthly = grid[recent]
     monthly = monthly[(monthly != 0).any(axis=1)]
     declining = calc.churn_flags(monthly) if len(monthly) else pd.Series([], dtype=bool)
     declining = declining[declining].index
-    ordered = frame.groupby(["customer", "period"]).size().unstack(fill_value=0).reindex(columns=months,
-                                                                                         fill_value=0) > 0
+    ordered = by_month["size"].unstack(fill_value=0).reindex(columns=months, fill_value=0) > 0
     regular = ordered[before].sum(axis=1) >= REGULAR_MIN
     quiet = ~ordered[recent[-QUIET_MONTHS:]].any(axis=1)
     stopped = ordered.index[regular & quiet]

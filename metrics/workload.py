@@ -64,12 +64,20 @@ def new_order_value(m: "Metrics", rep: str | None) -> tuple[float | None, str]:
     s = m.settings
     if s.new_avg_order is not None and not pd.isna(s.new_avg_order) and s.new_avg_order > 0:
         return float(s.new_avg_order), "setting"
+    own = m.memo("new orders by rep", lambda: _new_orders_by_rep(m)).get(rep)
+    if own is not None and own[0] is not None and enough_cases(own[1]):
+        return own[0], "rep"
+    return m.memo("team new order value", lambda: _team_new_order_value(m))
+
+
+def _new_orders_by_rep(m: "Metrics") -> dict:
+    """rep -> (average new-business order, new-business orders) over the last 6 months."""
     recent = m.history_in(*pd.period_range(m.month - (HISTORY_MONTHS - 1), m.month, freq="M"))
     new = recent[recent["deal_type"] == "new"]
-    if rep is not None:
-        value, count = _average_order(new[new["rep"] == rep])
-        if value is not None and enough_cases(count):
-            return value, "rep"
+    return {rep: _average_order(rows) for rep, rows in new.groupby("rep")}
+
+
+def _team_new_order_value(m: "Metrics") -> tuple[float | None, str]:
     year = m.history_in(*pd.period_range(m.month - 11, m.month, freq="M"))
     value, _ = _average_order(year[year["deal_type"] == "new"])
     if value is not None:
@@ -117,20 +125,26 @@ def workload(m: "Metrics") -> pd.DataFrame | None:
     team_ratios = _ratios(acts, s)
     fallback = (s.ratio_proposal_order, s.success_ratio * s.visits_per_prospect, s.ratio_call_visit)
     monthly_visits = acts.groupby(["rep", months_of(acts["month"])])["visits"].sum()
+    # each sum once per rep and per region (a whole-region row has no rep), looked up in the loop
+    closing = closing.assign(won=closing["amount"].where(closing["category"] == "won", 0.0),
+                             weighted=(closing["amount"] * closing["probability"]).where(closing["category"] == "open",
+                                                                                         0.0))
+    sums = {key: (closing.groupby(key)[["won", "weighted"]].sum(), renewals.groupby(key)["amount"].sum())
+            for key in ("rep", "region")}
+    acts_of = dict(tuple(acts.groupby("rep")))
     rows = []
     for _, p in plan.iterrows():
         rep = p["rep"]
         key, value = ("rep", rep) if rep is not None else ("region", p["region"])
-        mine = closing[closing[key] == value]
-        won = float(mine.loc[mine["category"] == "won", "amount"].sum())
-        live = mine[mine["category"] == "open"]
-        weighted = float((live["amount"] * live["probability"]).sum())
-        repeat = max(float(renewals.loc[renewals[key] == value, "amount"].sum()) / REPEAT_MONTHS, 0.0) * seasonal
+        pipeline_sums, renewal_sums = sums[key]
+        won = float(pipeline_sums["won"].get(value, 0.0))
+        weighted = float(pipeline_sums["weighted"].get(value, 0.0))
+        repeat = max(float(renewal_sums.get(value, 0.0)) / REPEAT_MONTHS, 0.0) * seasonal
         existing = won + repeat + weighted
         gap = max(p["target"] - existing, 0.0)
         e, e_basis = new_order_value(m, rep)
         new_deals = _ceil(gap / e) if e else None
-        own = _ratios(acts[acts["rep"] == rep], s) if rep is not None else None
+        own = _ratios(acts_of[rep], s) if rep in acts_of else None
         ratios, basis = (own, "rep") if own else (team_ratios, "team") if team_ratios else (fallback, "settings")
         per_deal_proposals, per_deal_visits, per_visit_calls = ratios
         proposals = _ceil(new_deals * per_deal_proposals) if new_deals is not None else None

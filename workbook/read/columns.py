@@ -55,19 +55,20 @@ def parse_column(values, column: contract.Column) -> ParsedColumn:
         return _generic_column(values, column, lambda v: parse_choice(v, column.choices))
     if kind == "stage":
         return _generic_column(values, column, parse_stage)
-    if _plain_text(values):
+    if _plain_text(values):  # every cell a str: one search over the whole column
         parsed = ParsedColumn(pd.Series(_object_array(values), dtype=object), np.zeros(len(values), dtype=bool), [])
-    else:
-        parsed = _generic_column(values, column, _fast_text)
-    return _visible_text(parsed)
+        suspect = INVISIBLE.search("\n".join(values)) is not None
+    else:  # repeating names: one search over the distinct ones
+        found = _distinct(values, _fast_text)
+        parsed = _from_distinct(found, column)
+        suspect = INVISIBLE.search("\n".join(v for v in found.parsed if type(v) is str)) is not None
+    return _visible_text(parsed) if suspect else parsed
 
 
 def _visible_text(parsed: ParsedColumn) -> ParsedColumn:
     """Texts holding a control or text-direction character are problems, as in parse_text (the fast
-    paths above keep plain text as it is; one search over the whole column finds whether any has one)."""
+    paths keep plain text as it is; this runs when a search found one)."""
     texts = parsed.values.tolist()
-    if INVISIBLE.search("\n".join(v for v in texts if type(v) is str)) is None:
-        return parsed
     problems = list(parsed.problems)
     out = parsed.values.copy()
     for pos, text in enumerate(texts):
@@ -267,7 +268,10 @@ def _fast_text(value: object) -> str:
 
 
 def _generic_column(values, column: contract.Column, parser) -> ParsedColumn:
-    found = _distinct(values, parser)
+    return _from_distinct(_distinct(values, parser), column)
+
+
+def _from_distinct(found: "_Distinct", column: contract.Column) -> ParsedColumn:
     table = np.empty(len(found.parsed) + 1, dtype=object)
     table[:] = found.parsed + [None]
     out = table[np.where(found.status == _OK, found.codes, -1)]
