@@ -39,7 +39,6 @@ import os
 import re
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import xlwings
 
@@ -48,6 +47,7 @@ from salesdeck.addin.vba_source import Button
 from salesdeck.atomic import atomic_path
 from salesdeck.errors import OutputError
 from salesdeck.ooxml.vba.project import VbaProject
+from salesdeck.ooxml.xml import escape_attr, escape_text
 from salesdeck.ooxml.zips import normalize_zip
 from salesdeck.workbook import contract
 from salesdeck.workbook.read.reader import LANGUAGE_NAMES
@@ -107,7 +107,7 @@ def custom_ui() -> str:
             '<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui" '
             f'onLoad="{_callback("SalesdeckOnLoad")}">\n'
             '  <ribbon>\n    <tabs>\n'
-            f'      <tab id="salesdeckTab" label="{escape(TAB_LABEL)}">\n'
+            f'      <tab id="salesdeckTab" label="{escape_attr(TAB_LABEL)}">\n'
             f'        <group id="salesdeckGroup" label="{GROUP_LABEL}">{buttons}\n        </group>\n'
             '      </tab>\n    </tabs>\n  </ribbon>\n</customUI>\n')
 
@@ -144,7 +144,7 @@ def config_rows(interpreters: dict[str, str] | None = None) -> list[tuple[str, s
 
 
 def _shared_strings(strings: list[str]) -> str:
-    items = "".join(f'<si><t xml:space="preserve">{escape(s)}</t></si>' for s in strings)
+    items = "".join(f'<si><t xml:space="preserve">{escape_text(s)}</t></si>' for s in strings)
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>')
@@ -186,7 +186,7 @@ def _core_props() -> str:
             '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"<dc:title>{escape(TITLE)}</dc:title><dc:subject>销售月例会 / monthly sales meeting</dc:subject>"
+            f"<dc:title>{escape_text(TITLE)}</dc:title><dc:subject>销售月例会 / monthly sales meeting</dc:subject>"
             "<dc:creator>salesdeck</dc:creator><cp:keywords>salesdeck xlwings</cp:keywords>"
             "<cp:lastModifiedBy>salesdeck</cp:lastModifiedBy>"
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_DATE}</dcterms:created>'

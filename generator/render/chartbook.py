@@ -14,11 +14,10 @@ from __future__ import annotations
 import io
 import math
 import zipfile
-from xml.sax.saxutils import escape
 
 from pptx.chart.data import CategoryChartData
 
-from salesdeck.ooxml.xml import column_letter
+from salesdeck.ooxml.xml import column_letter, escape_text
 from salesdeck.ooxml.zips import fixed_member, normalize_zip_bytes
 
 __all__ = ["ChartData", "workbook_bytes"]
@@ -87,7 +86,7 @@ def workbook_bytes(categories: list[str], series: list[tuple[str, list[float | N
         grid.setdefault(i, []).insert(0, f'<c r="A{i}" t="s"><v>{shared(str(category))}</v></c>')
     rows = "".join(f'<row r="{i}">{"".join(grid[i])}</row>' for i in sorted(grid))
     sheet = f'{_HEAD}<worksheet xmlns="{_MAIN}"><sheetData>{rows}</sheetData></worksheet>'
-    items = "".join(f'<si><t xml:space="preserve">{escape(_xml_safe(s))}</t></si>' for s in strings)
+    items = "".join(f'<si><t xml:space="preserve">{escape_text(_xml_safe(s))}</t></si>' for s in strings)
     table = f'{_HEAD}<sst xmlns="{_MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>'
     members = {**_STATIC, "xl/worksheets/sheet1.xml": sheet, "xl/sharedStrings.xml": table}
     out = io.BytesIO()

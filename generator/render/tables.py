@@ -9,7 +9,6 @@ narrowing that cell's right margin where needed (:func:`breaks.settle`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from pptx.dml.color import RGBColor
 from pptx.oxml import parse_xml
@@ -19,7 +18,7 @@ from salesdeck.generator.render.breaks import settle
 from salesdeck.generator.render.colours import hex_of, readable_on, theme_of
 from salesdeck.generator.spec import TableSpec
 from salesdeck.generator.render.style import RAG_FILL, Box, Style
-from salesdeck.ooxml.xml import escape_text
+from salesdeck.ooxml.xml import escape_attr, escape_text
 from salesdeck.generator.render.table_widths import CELL_MARGIN_X, column_needs, drop_columns, fit_widths
 from salesdeck.generator.render.text import line_height, wrap
 
@@ -185,7 +184,7 @@ def _cell_xml(text: str, style: Style, pt: float, fill: str, color: str, bold: b
     """
     lang = "zh-CN" if style.lang == "zh" else "en-US"
     size = int(pt * 100)
-    fonts = f'<a:latin typeface="{escape(style.latin)}"/><a:ea typeface="{escape(style.ea)}"/>'
+    fonts = f'<a:latin typeface="{escape_attr(style.latin)}"/><a:ea typeface="{escape_attr(style.ea)}"/>'
     run = ""
     if text:
         run = (f'<a:r><a:rPr lang="{lang}" sz="{size}" b="{int(bold)}" dirty="0">{color}{fonts}</a:rPr>'

@@ -15,12 +15,11 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Iterator
-from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
 
-from salesdeck.ooxml.xml import ILLEGAL_XML
+from salesdeck.ooxml.xml import ILLEGAL_XML, escape_text
 from salesdeck.ooxml.zips import fixed_member
 
 CHUNK_ROWS = 20_000
@@ -39,7 +38,7 @@ def _number_text(v: float) -> str:
 def _t(v: str) -> str:
     """A ``<t>`` element holding ``v``."""
     if "&" in v or "<" in v or ">" in v:
-        v = escape(v)
+        v = escape_text(v)
     space = ' xml:space="preserve"' if v[:1].isspace() or v[-1:].isspace() else ""
     return f"<t{space}>{v}</t>"
 

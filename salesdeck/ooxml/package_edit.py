@@ -27,10 +27,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
-from xml.sax.saxutils import escape, unescape
+from xml.sax.saxutils import unescape
 
 from salesdeck.ooxml.parts import part_rels, sheet_parts
-from salesdeck.ooxml.xml import ILLEGAL_XML, column_index, column_letter, excel_serial
+from salesdeck.ooxml.xml import ILLEGAL_XML, column_index, column_letter, escape_text, excel_serial
 
 __all__ = ["CannotEdit", "PackageTable", "Edit", "find_table", "first_row_styles", "date_styles", "write_edit", "grow_sqref",
            "date_epoch"]
@@ -184,7 +184,7 @@ def _cell(prefix: bytes, ref: str, value, style: int | None, epoch: dt.date = EX
         if ILLEGAL_XML.search(text):
             raise CannotEdit(f"{ref}: text with control characters")
         space = ' xml:space="preserve"' if text != text.strip() else ""
-        kind, inner = ' t="inlineStr"', f"<{p}is><{p}t{space}>{escape(text)}</{p}t></{p}is>"
+        kind, inner = ' t="inlineStr"', f"<{p}is><{p}t{space}>{escape_text(text)}</{p}t></{p}is>"
     return f'<{p}c r="{ref}"{s}{kind}>{inner}</{p}c>'.encode("utf-8")
 
 

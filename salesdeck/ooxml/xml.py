@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, to_excel
 
-__all__ = ["ILLEGAL_XML", "clean", "escape_text", "column_letter", "column_index", "excel_serial"]
+__all__ = ["ILLEGAL_XML", "clean", "escape_text", "escape_attr", "column_letter", "column_index", "excel_serial"]
 
 #: Characters XML 1.0 cannot hold at all (control characters other than tab, LF and CR; U+FFFE/U+FFFF).
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -29,6 +29,11 @@ def clean(text: str) -> str:
 def escape_text(text: str) -> str:
     """``text`` cleaned and escaped for an element's content (``&``, ``<``, ``>``)."""
     return escape(clean(text))
+
+
+def escape_attr(text: str) -> str:
+    """``text`` cleaned and escaped for a double-quoted attribute value (also ``"``)."""
+    return escape(clean(text), {'"': "&quot;"})
 
 
 def column_letter(index: int) -> str:
