@@ -64,6 +64,13 @@ class PipelineChanges:
     def ids(self, kind: str) -> list[str]:
         return [str(k) for k in self.deals.index[self.deals[kind]]]
 
+    @property
+    def slipped_deals(self) -> pd.DataFrame:
+        """The deals that slipped (stalled ones among them), largest amount now first, ties by ID."""
+        d = self.deals[self.deals["slipped"]]
+        d = d.assign(_a=d["amount_now"].fillna(0.0), _k=[str(k) for k in d.index])
+        return d.sort_values(["_a", "_k"], ascending=[False, True], kind="stable").drop(columns=["_a", "_k"])
+
 
 def pipeline_changes(m: "Metrics") -> PipelineChanges | None:
     """Last month's pipeline against this month's (see the module docstring); None without ``previous``."""

@@ -164,9 +164,7 @@ def _changes_blocks(s: _Sheet) -> list[ResultTable]:
     note = s.note("pipeline_changes")
     if c.accuracy is not None:
         note += ("；" if s.lang == "zh" else "; ") + s.note("accuracy", accuracy=f"{c.accuracy:.1%}")
-    d = c.deals[c.deals["slipped"]]
-    d = d.assign(_a=d["amount_now"].fillna(0.0), _k=[str(k) for k in d.index]).sort_values(
-        ["_a", "_k"], ascending=[False, True], kind="stable")
+    d = c.slipped_deals
     detail = pd.DataFrame({
         s.label("opportunity_id"): list(d.index), s.label("opportunity"): d["opportunity"].to_numpy(),
         s.label("rep"): d["rep"].to_numpy(), s.label("deal_amount"): d["amount_now"].to_numpy(),

@@ -109,9 +109,7 @@ def pipeline_bridge_slide(ctx: Ctx, c) -> SlideSpec:
 
 def slipped_slide(ctx: Ctx, c) -> SlideSpec:
     """The biggest deals that slipped or stalled: owner, amount, old and new expected close."""
-    d = c.deals[c.deals["slipped"]]
-    d = d.assign(_a=d["amount_now"].fillna(0.0), _k=[str(k) for k in d.index]).sort_values(
-        ["_a", "_k"], ascending=[False, True], kind="stable")
+    d = c.slipped_deals
     shown = d.head(MAX_SLIPPED_ROWS)
     amount = ctx.money_column(shown["amount_now"])
     rows, fills = [], []

@@ -166,12 +166,7 @@ def _waterfall(slide, spec: ChartSpec, box: Box, style: Style):
             base.append(low)
             visible.append(abs(v))
             running += v
-    frame = _add(slide, XL_CHART_TYPE.COLUMN_STACKED,
-                 chart_data(spec.categories, [("base", base), (spec.series[0].name, visible)], style, box), box)
-    chart = frame.chart
-    plot = chart.plots[0]
-    plot.gap_width, plot.overlap, plot.vary_by_categories = 50, 100, False
-    _hide_series(plot.series[0])
+    frame, chart, plot = _on_hidden_base(slide, XL_CHART_TYPE.COLUMN_STACKED, spec, base, visible, style, box, gap=50)
     if spec.data_labels:
         _labels(plot.series[1], spec.number_format, XL_LABEL_POSITION.INSIDE_END)
     fills = spec.point_fills or [None] + [("green" if v >= 0 else "red") for v in values[1:-1]] + [None]
@@ -209,6 +204,18 @@ def _point_number_format(series, index: int, number_format: str) -> None:
     position.set("val", "inEnd")
 
 
+def _on_hidden_base(slide, kind, spec: ChartSpec, base: list, visible: list, style: Style, box: Box, gap: int,
+                    base_name: str = "base"):
+    """A stacked chart whose first series is invisible, so the second floats on it (waterfall, funnel)."""
+    frame = _add(slide, kind, chart_data(spec.categories, [(base_name, base), (spec.series[0].name, visible)], style, box),
+                 box)
+    chart = frame.chart
+    plot = chart.plots[0]
+    plot.gap_width, plot.overlap, plot.vary_by_categories = gap, 100, False
+    _hide_series(plot.series[0])
+    return frame, chart, plot
+
+
 def _funnel(slide, spec: ChartSpec, box: Box, style: Style):
     """Stages top to bottom, each bar centred by an invisible offset of (widest - value) / 2.
 
@@ -217,12 +224,8 @@ def _funnel(slide, spec: ChartSpec, box: Box, style: Style):
     values = [0.0 if v is None else float(v) for v in spec.series[0].values]
     widest = max(values) if values else 0.0
     offsets = [(widest - v) / 2 for v in values]
-    frame = _add(slide, XL_CHART_TYPE.BAR_STACKED,
-                 chart_data(spec.categories, [("offset", offsets), (spec.series[0].name, values)], style, box), box)
-    chart = frame.chart
-    plot = chart.plots[0]
-    plot.gap_width, plot.overlap, plot.vary_by_categories = 25, 100, False
-    _hide_series(plot.series[0])
+    frame, chart, plot = _on_hidden_base(slide, XL_CHART_TYPE.BAR_STACKED, spec, offsets, values, style, box, gap=25,
+                                         base_name="offset")
     plot.series[1].format.fill.solid()
     plot.series[1].format.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_1
     if spec.data_labels:
